@@ -1,0 +1,194 @@
+"""Run the data rules of one stage (line, block, zone, inline, table) over a text.
+
+One pass: zones and blocks claim whole lines first, then line rules run on the lines left,
+then inline and table rules on what survives. The proposals returned never overlap.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import regex
+
+from .provenance import Proposal
+from .rules import Rule
+
+META_KEYS = ("title", "published", "author", "uploader", "source", "doc_id", "format", "pages", "size")
+
+
+@dataclass(slots=True)
+class Line:
+    start: int      # offset of the first character
+    end: int        # offset of the newline (or end of text)
+    text: str
+
+    @property
+    def stop(self) -> int:
+        """End including the newline, so dropping [start, stop) removes the whole line."""
+        return self.end + 1
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for chunk in text.split("\n"):
+        lines.append(Line(pos, pos + len(chunk), chunk))
+        pos += len(chunk) + 1
+    return lines
+
+
+def _line_span(line: Line, text_len: int) -> tuple[int, int]:
+    return line.start, min(line.stop, text_len)
+
+
+def _neighbour(lines: list[Line], i: int, step: int) -> str | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].text.strip():
+            return lines[j].text.strip()
+        j += step
+    return None
+
+
+def _line_matches(rule: Rule, lines: list[Line], i: int):
+    text = lines[i].text.strip()
+    if not text or (rule.max_len and len(text) > rule.max_len):
+        return None
+    m = rule.pattern.search(text)
+    if not m:
+        return None
+    if rule.next is not None:
+        nxt = _neighbour(lines, i, 1)
+        if nxt is None or not rule.next.search(nxt):
+            return None
+    if rule.prev is not None:
+        prv = _neighbour(lines, i, -1)
+        if prv is None or not rule.prev.search(prv):
+            return None
+    return m
+
+
+def extract_metadata(m, rule: Rule) -> dict:
+    out = {}
+    for key, value in m.groupdict().items():
+        if key in META_KEYS and value and value.strip():
+            value = value.strip()
+            out[key] = int(value) if key == "pages" and value.isdigit() else value
+    for key, value in rule.options.get("set", {}).items():
+        out[key] = value
+    return out
+
+
+def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposal]:
+    """Proposals of every data rule in ``rules`` over ``text``; fills ``metadata`` from extract rules."""
+    lines = split_lines(text)
+    claimed: dict[int, str] = {}  # line index -> rule id
+    for rule in rules:
+        if rule.kind == "zone":
+            _claim_zone(rule, lines, claimed)
+    for rule in rules:
+        if rule.kind == "block":
+            _claim_block(rule, lines, claimed)
+    props: list[Proposal] = []
+    line_rules = [r for r in rules if r.kind == "line"]
+    inline_rules = [r for r in rules if r.kind in ("inline", "table")]
+    for i, line in enumerate(lines):
+        if i in claimed:
+            continue
+        for rule in line_rules:
+            m = _line_matches(rule, lines, i)
+            if m is None:
+                continue
+            if rule.action == "replace":
+                new = rule.pattern.sub(rule.replace, line.text)
+                if new == line.text:
+                    continue
+                props.append(Proposal(line.start, line.end, new, rule.id))
+                break
+            if rule.action == "extract":
+                for k, v in extract_metadata(m, rule).items():
+                    metadata.setdefault(k, v)
+            claimed[i] = rule.id
+            break
+        else:
+            for rule in inline_rules:
+                props.extend(_inline(rule, line))
+            continue
+    props.extend(_merge_claimed(lines, claimed, len(text)))
+    props.sort(key=lambda p: (p.start, p.end))
+    return _drop_overlaps(props)
+
+
+def _claim_zone(rule: Rule, lines: list[Line], claimed: dict[int, str]) -> None:
+    for i, line in enumerate(lines):
+        if i in claimed:
+            continue
+        if _line_matches_plain(rule.anchor, line, rule.max_len):
+            rng = range(i, len(lines)) if rule.direction == "after" else range(0, i + 1)
+            for j in rng:
+                claimed.setdefault(j, rule.id)
+            return
+
+
+def _line_matches_plain(pattern, line: Line, max_len: int | None) -> bool:
+    text = line.text.strip()
+    return bool(text) and not (max_len and len(text) > max_len) and bool(pattern.search(text))
+
+
+def _claim_block(rule: Rule, lines: list[Line], claimed: dict[int, str]) -> None:
+    i = 0
+    while i < len(lines):
+        if i not in claimed and _line_matches_plain(rule.start, lines[i], rule.max_len):
+            for j in range(i, min(len(lines), i + rule.max_lines)):
+                if (j > i or rule.options.get("same_line_end", True)) and rule.end.search(lines[j].text.strip()):
+                    for k in range(i, j + 1):
+                        claimed.setdefault(k, rule.id)
+                    i = j
+                    break
+        i += 1
+
+
+def _inline(rule: Rule, line: Line) -> Iterator[Proposal]:
+    if rule.kind == "table":
+        pattern = _table_pattern(rule)
+        for m in pattern.finditer(line.text):
+            yield Proposal(line.start + m.start(), line.start + m.end(), dict(rule.table)[m.group()], rule.id)
+        return
+    for m in rule.pattern.finditer(line.text):
+        if m.start() == m.end():
+            continue
+        new = m.expand(rule.replace) if rule.action == "replace" else ""
+        yield Proposal(line.start + m.start(), line.start + m.end(), new, rule.id)
+
+
+_TABLE_CACHE: dict[int, object] = {}
+
+
+def _table_pattern(rule: Rule):
+    key = id(rule)
+    if key not in _TABLE_CACHE:
+        keys = sorted((k for k, _ in rule.table), key=len, reverse=True)
+        _TABLE_CACHE[key] = regex.compile("|".join(regex.escape(k) for k in keys))
+    return _TABLE_CACHE[key]
+
+
+def _merge_claimed(lines: list[Line], claimed: dict[int, str], text_len: int) -> list[Proposal]:
+    """Whole-line drops; a run of dropped lines with the same rule becomes one proposal."""
+    out: list[Proposal] = []
+    for i in sorted(claimed):
+        start, stop = _line_span(lines[i], text_len)
+        if start >= stop:
+            continue
+        if out and out[-1].end == start and out[-1].rule == claimed[i]:
+            out[-1] = Proposal(out[-1].start, stop, "", claimed[i])
+        else:
+            out.append(Proposal(start, stop, "", claimed[i]))
+    return out
+
+
+def _drop_overlaps(props: list[Proposal]) -> list[Proposal]:
+    out: list[Proposal] = []
+    for p in props:
+        if out and p.start < out[-1].end:
+            continue
+        out.append(p)
+    return out

@@ -1,0 +1,4 @@
+"""Fixers of the layout stage."""
+from __future__ import annotations
+
+from . import fixer  # noqa: F401

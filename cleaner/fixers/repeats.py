@@ -1,0 +1,4 @@
+"""Fixers of the repeats stage."""
+from __future__ import annotations
+
+from . import fixer  # noqa: F401

@@ -1,0 +1,1 @@
+"""Split a cleaned page into speeches."""
