@@ -6,6 +6,7 @@ then inline and table rules on what survives. The proposals returned never overl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 import regex
@@ -67,9 +68,21 @@ def _line_matches(rule: Rule, lines: list[Line], i: int):
     return m
 
 
+@lru_cache(maxsize=512)
+def _field_pattern(pattern: str):
+    return regex.compile(pattern, regex.VERSION1)
+
+
 def extract_metadata(m, rule: Rule) -> dict:
+    """Facts a chrome line states: its named groups, plus ``options.fields`` searched anywhere
+    in the line (sites print upload metadata in any order)."""
+    found = dict(m.groupdict())
+    for key, pattern in rule.options.get("fields", {}).items():
+        fm = _field_pattern(pattern).search(m.string)
+        if fm and not found.get(key):
+            found[key] = fm.group(1)
     out = {}
-    for key, value in m.groupdict().items():
+    for key, value in found.items():
         if key in META_KEYS and value and value.strip():
             value = value.strip()
             out[key] = int(value) if key == "pages" and value.isdigit() else value
@@ -90,6 +103,12 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposa
             _claim_block(rule, lines, claimed)
     props: list[Proposal] = []
     line_rules = [r for r in rules if r.kind == "line"]
+    for i in claimed:  # lines inside a zone or block may still state facts about the page
+        for rule in line_rules:
+            if rule.action == "extract" and (m := _line_matches(rule, lines, i)):
+                for k, v in extract_metadata(m, rule).items():
+                    metadata.setdefault(k, v)
+                break
     inline_rules = [r for r in rules if r.kind in ("inline", "table")]
     for i, line in enumerate(lines):
         if i in claimed:

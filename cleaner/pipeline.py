@@ -109,3 +109,18 @@ def _result(source: str, text: str, page: Page, ctx: Context, counts: Counter) -
     return CleanResult(source=source, source_text=text, text=cleaned, site=ctx.site,
                        document=dict(ctx.document), speeches=speeches, edits=page.edits(),
                        warnings=list(ctx.warnings), rule_counts=counts)
+
+
+def run_rule_alone(rule: Rule, text: str, *, rules: RuleSet | None = None,
+                   site: str | None = None, options: Options | None = None) -> tuple[str, list[Proposal]]:
+    """Apply one rule by itself to ``text``: what its examples and the safety tests check."""
+    rules = rules or load_rules()
+    ctx = Context(text=text, rules=rules, site=site or (rule.scope if rule.scope != "generic" else "unknown"),
+                  options=options or Options())
+    if rule.kind == "fixer":
+        props = list(load_all()[rule.fixer](text, ctx, rule))
+    else:
+        props = run_data_rules(text, [rule], ctx.document)
+    page = Page(text)
+    page.apply(props)
+    return page.text, props
