@@ -36,8 +36,8 @@ import regex
 FLAGS = regex.MULTILINE | regex.VERSION1
 KINDS = {"line", "block", "zone", "inline", "table", "fixer"}
 ACTIONS = {"drop", "replace", "extract"}
-STAGES = ("normalize", "decode", "web", "script", "chrome", "pages", "paragraphs", "chars",
-          "repeats", "segment", "dedupe", "layout")
+STAGES = ("normalize", "decode", "web", "script", "chrome", "pages", "repeats", "paragraphs",
+          "chars", "layout", "segment", "dedupe")
 
 
 class RuleError(ValueError):

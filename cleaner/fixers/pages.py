@@ -1,4 +1,103 @@
-"""Fixers of the pages stage."""
+"""Page artifacts: stray page numbers at page breaks, preview-chunk numbers, running headers."""
 from __future__ import annotations
 
-from . import fixer  # noqa: F401
+from collections import Counter
+
+import regex
+
+from ..engine import split_lines
+from ..provenance import Proposal
+from ..text import NON_INITIAL, ends_sentence
+from . import fixer
+
+# a number that is the quantity of something, not a page number
+QUANTITY_AFTER = "年月日号%%.．、,,::个位名人项条次万亿元岁届期批家所户座公里米亩吨天周小分秒倍页级点层栋"
+LEAD_NUMBER = regex.compile(rf"^(\d{{1,3}})(?:\s+|(?=\p{{Han}}))(?![{QUANTITY_AFTER}])", regex.VERSION1)
+TRAIL_NUMBER = regex.compile(r"(?<=\p{Han}|[,、])\s+(\d{1,3})$", regex.VERSION1)
+CHUNK = regex.compile(r"^(\d{1,3})、")
+
+
+def _content_lines(text: str):
+    return [ln for ln in split_lines(text) if ln.text.strip()]
+
+
+@fixer("stray-page-number")
+def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
+    """A page number left where a page break cut a sentence goes.
+
+    ``…获得了全县双创工作的先 1\\n\\n进单位`` -> ``…的先\\n\\n进单位`` (the break is rejoined later);
+    ``…舒\\n\\n2 适的城市环境`` -> ``…舒\\n\\n适的城市环境``. A number that counts something
+    (``2020年``, ``15个``) or that follows a finished sentence is left alone.
+    """
+    lines = _content_lines(text)
+    out = []
+    for k, line in enumerate(lines):
+        body = line.text
+        m = TRAIL_NUMBER.search(body)
+        if m and k + 1 < len(lines) and not ends_sentence(body[:m.start()]):
+            out.append(Proposal(line.start + m.start(), line.start + m.end(), "", rule.id))
+            continue
+        if k == 0 or ends_sentence(lines[k - 1].text):
+            continue
+        m = LEAD_NUMBER.match(body)
+        if m and len(body) > m.end():
+            out.append(Proposal(line.start, line.start + m.end(), "", rule.id))
+    return out
+
+
+@fixer("preview-chunks")
+def preview_chunks(text: str, ctx, rule) -> list[Proposal]:
+    """Numbers a preview site puts before each chunk (1、 2、 …) go, where they cut sentences.
+
+    Chunks are recognised as a run of lines numbered 1、2、3… in order where most chunks end
+    mid-sentence; a real numbered list (whose items end with 。) is left alone. The chunk is
+    joined to the one before it when that one ended mid-sentence.
+    """
+    lines = _content_lines(text)
+    numbered = [(i, int(m.group(1))) for i, ln in enumerate(lines) if (m := CHUNK.match(ln.text))]
+    runs, run = [], []
+    for i, n in numbered:
+        if run and n == run[-1][1] + 1:
+            run.append((i, n))
+        else:
+            if len(run) >= 3:
+                runs.append(run)
+            run = [(i, n)] if n == 1 else []
+    if len(run) >= 3:
+        runs.append(run)
+    out = []
+    for run in runs:
+        idx = [i for i, _ in run]
+        cut = sum(1 for a in idx[1:] if not ends_sentence(lines[a - 1].text)
+                  or lines[a].text[len(CHUNK.match(lines[a].text).group()):][:1] in NON_INITIAL)
+        long_chunks = sum(1 for a in idx if len(lines[a].text) >= rule.options.get("min_chunk", 150))
+        if cut * 2 < len(idx) - 1 or long_chunks * 2 < len(idx):
+            continue
+        for a in idx:
+            line, m = lines[a], CHUNK.match(lines[a].text)
+            prev = lines[a - 1] if a > 0 else None
+            if a != idx[0] and prev is not None and not ends_sentence(prev.text):
+                out.append(Proposal(prev.end, line.start + m.end(), "", rule.id))
+            else:
+                out.append(Proposal(line.start, line.start + m.end(), "", rule.id))
+    return out
+
+
+@fixer("running-header")
+def running_headers(text: str, ctx, rule) -> list[Proposal]:
+    """A short line repeated on every page (the document title as a running header) goes where
+    it interrupts a sentence, and wherever it repeats the page title after its first use."""
+    lines = _content_lines(text)
+    counts = Counter(ln.text.strip() for ln in lines if 4 <= len(ln.text.strip()) <= 40)
+    title = (ctx.document.get("title") or "").strip()
+    out, seen = [], set()
+    for k, ln in enumerate(lines):
+        key = ln.text.strip()
+        if counts.get(key, 0) < 3 or ends_sentence(key):
+            continue
+        prev = lines[k - 1] if k else None
+        mid_sentence = prev is not None and not ends_sentence(prev.text) and k + 1 < len(lines)
+        if mid_sentence or (key == title and key in seen):
+            out.append(Proposal(ln.start, min(ln.stop, len(text)), "", rule.id))
+        seen.add(key)
+    return out

@@ -1,4 +1,154 @@
-"""Fixers of the paragraphs stage."""
+"""Paragraphs: rejoin what page breaks, previews and hard wraps cut; split what a site ran together.
+
+The signals are the ones a reader uses: a line that stops without sentence-final punctuation
+goes on in the next one, unless that one starts a heading or item; a line cannot start with a
+particle or closing punctuation; in hard-wrapped text every full-width line goes on, and a new
+paragraph shows itself by its indent. Inside a line, a space between Chinese characters is a
+wrap artifact, except where it stands for a paragraph break (after a finished sentence, before
+an item marker, after a heading).
+"""
 from __future__ import annotations
 
-from . import fixer  # noqa: F401
+from collections import Counter
+
+import regex
+
+from ..engine import split_lines
+from ..provenance import Proposal
+from ..text import CONTINUING, ENUMERATOR, NON_INITIAL, ends_sentence
+from . import fixer
+
+SPACES = regex.compile(r"[ \t\u3000]+")
+CJKISH = regex.compile(r"[\p{Han}\d。,、;:!?“”‘’「」『』()《》【】—…·,;:!?()%%.]", regex.VERSION1)
+SENTENCE_FINAL = "。!?!?:"
+CLOSINGS = regex.compile(r"^(?:谢谢|谢谢大家|谢谢各位|此致|敬礼|完毕|再见)[。!!]?$")
+HEADING_MAX = 60
+
+
+def _is_cjkish(ch: str) -> bool:
+    return bool(ch) and bool(CJKISH.match(ch))
+
+
+def _space_break(line: str, start: int, end: int, title: str) -> str | None:
+    """What a run of spaces inside a line stands for: "\\n", "" or None (leave it)."""
+    left, right = line[start - 1], line[end]
+    before = line[:start].rstrip()
+    if left in SENTENCE_FINAL or (left in "”’」』" and len(before) > 1 and before[-2] in SENTENCE_FINAL):
+        return "\n" if _is_cjkish(right) or right in "“《(" else None
+    if ENUMERATOR.match(line[end:]) and left not in CONTINUING + ":;,;" and _is_cjkish(left):
+        return "\n"
+    head = before.strip()
+    rest = line[end:]
+    if (ENUMERATOR.match(head) or head == title) and len(head) <= HEADING_MAX and not any(
+            c in head for c in "。!?;") and len(rest) >= 30 and any(c in rest for c in "。!?"):
+        return "\n"
+    if _is_cjkish(left) and _is_cjkish(right) and not (left.isdigit() and right.isdigit()):
+        return ""
+    return None
+
+
+@fixer("wrap-spaces")
+def wrap_spaces(text: str, ctx, rule) -> list[Proposal]:
+    """Spaces inside a line: wrap artifacts between Chinese characters go, and a space that
+    stands for a paragraph break becomes one.
+
+    ``有所降 温`` -> ``有所降温``; ``局 (馆) 隆重`` -> ``局(馆)隆重``;
+    ``…讲三句话。 第一句话:…`` -> ``…讲三句话。\\n第一句话:…``
+    """
+    title = (ctx.document.get("title") or "").strip()
+    out = []
+    for ln in split_lines(text):
+        s = ln.text
+        if " " not in s and "\t" not in s and "\u3000" not in s:
+            continue
+        lead = len(s) - len(s.lstrip(" \t\u3000"))
+        trail = len(s.rstrip(" \t\u3000"))
+        for m in SPACES.finditer(s, lead, trail):
+            new = _space_break(s, m.start(), m.end(), title)
+            if new is not None:
+                out.append(Proposal(ln.start + m.start(), ln.start + m.end(), new, rule.id))
+    return out
+
+
+def _wrap_width(lines) -> int | None:
+    """The width of a hard-wrapped text (PDF output), if most lines have one length."""
+    lengths = [len(ln.text.rstrip()) for ln in lines]
+    long = [n for n in lengths if n >= 15]
+    if len(long) < 5:
+        return None
+    width, _ = Counter(long).most_common(1)[0]
+    near = sum(1 for n in long if abs(n - width) <= 1)
+    if near < 0.3 * len(lengths) or near < 5 or width > 80:
+        return None
+    return width
+
+
+def _indented(raw: str) -> bool:
+    return raw.startswith("\u3000") or raw.startswith("  ") or raw.startswith("\t")
+
+
+def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
+    prev, nxt = prev_raw.strip(), next_raw.strip()
+    if not prev or not nxt:
+        return False
+    if width and len(prev_raw.rstrip()) >= width - 1 and not _indented(next_raw):
+        return not ENUMERATOR.match(nxt) or not ends_sentence(prev)
+    if ends_sentence(prev):
+        return False
+    if nxt[0] in NON_INITIAL:
+        return True
+    if ENUMERATOR.match(nxt) or _indented(next_raw) and width:
+        return False
+    if prev[-1] in ",、,;;":
+        return True
+    if ENUMERATOR.match(prev) and len(prev) <= HEADING_MAX and not any(c in prev for c in "。!?!?"):
+        return False  # a numbered heading
+    if prev[-1] in "“‘「『(《【":
+        return True
+    if len(prev) < 25 or (width and len(prev_raw.rstrip()) < width - 3):
+        return False  # a heading, a title, a name: it ends where it ends
+    return True
+
+
+@fixer("join-lines")
+def join_lines(text: str, ctx, rule) -> list[Proposal]:
+    """A paragraph cut by a page break, a preview chunk or a hard wrap is joined back, with no
+    space at the join.
+
+    ``…在开\\n\\n展双创工作当中…`` -> ``…在开展双创工作当中…``;
+    ``一、前一阶段全区创卫工作取\\n\\n得一定成效`` -> ``一、前一阶段全区创卫工作取得一定成效``
+    """
+    lines = [ln for ln in split_lines(text) if ln.text.strip()]
+    width = _wrap_width(lines)
+    out = []
+    for a, b in zip(lines, lines[1:]):
+        if should_join(a.text, b.text, width):
+            start = a.start + len(a.text.rstrip(" \t\u3000"))
+            stop = b.start + (len(b.text) - len(b.text.lstrip(" \t\u3000")))
+            out.append(Proposal(start, stop, "", rule.id))
+    return out
+
+
+@fixer("stray-period")
+def stray_period(text: str, ctx, rule) -> list[Proposal]:
+    """Pieces a site cut apart with a stray 。 are joined when the reading is unambiguous: a
+    line of a few characters ending in 。 between two body lines is not a paragraph.
+
+    ``…×同志回顾。\\n\\n总结。\\n\\n了去年工作`` -> ``…×同志回顾总结了去年工作``
+    """
+    lines = [ln for ln in split_lines(text) if ln.text.strip()]
+    out = []
+    for k in range(1, len(lines) - 1):
+        prev, frag, nxt = lines[k - 1], lines[k], lines[k + 1]
+        f = frag.text.strip()
+        p = prev.text.rstrip()
+        if not (2 <= len(f) <= 7 and f.endswith("。") and "," not in f and not CLOSINGS.match(f)):
+            continue
+        if not (p.endswith("。") and len(p.strip()) >= 10) or ENUMERATOR.match(nxt.text.strip()):
+            continue
+        if any(q.end > prev.end - 1 for q in out):
+            continue
+        f_end = frag.start + len(frag.text.rstrip())
+        out.append(Proposal(prev.start + len(p) - 1, frag.start + (len(frag.text) - len(frag.text.lstrip())), "", rule.id))
+        out.append(Proposal(f_end - 1, nxt.start + (len(nxt.text) - len(nxt.text.lstrip())), "", rule.id))
+    return out

@@ -1,4 +1,144 @@
-"""Fixers of the script stage."""
+"""Script: traditional pages become simplified (OpenCC t2s), and pinyin annotations go.
+
+Conversion runs only on pages that are traditional, so simplified text passes unchanged.
+"""
 from __future__ import annotations
 
-from . import fixer  # noqa: F401
+import difflib
+from functools import lru_cache
+
+import regex
+
+from ..provenance import Proposal
+from ..text import is_han
+from . import fixer
+
+TRADITIONAL_SHARE = 0.03   # share of Han characters that t2s would change
+MIN_TRADITIONAL = 8
+
+
+@lru_cache(maxsize=2)
+def converter(config: str):
+    try:  # the official C++ build is much faster when it is installed
+        import opencc as _oc
+        if hasattr(_oc, "OpenCC") and getattr(_oc, "__name__", "") == "opencc" and hasattr(_oc, "__version__"):
+            return _oc.OpenCC(config + ".json" if not config.endswith(".json") else config)
+    except Exception:  # pragma: no cover - depends on what is installed
+        pass
+    from opencc import OpenCC
+    return OpenCC(config)
+
+
+@lru_cache(maxsize=65536)
+def _changes_under(config: str, ch: str) -> bool:
+    return converter(config).convert(ch) != ch
+
+
+def share_changed(text: str, config: str, sample: int = 20000) -> tuple[int, int]:
+    """(Han characters that ``config`` would change, Han characters) in a sample of the text."""
+    changed = total = 0
+    for ch in text[:sample]:
+        if is_han(ch):
+            total += 1
+            if _changes_under(config, ch):
+                changed += 1
+    return changed, total
+
+
+def is_traditional(text: str) -> bool:
+    changed, total = share_changed(text, "t2s")
+    return changed >= MIN_TRADITIONAL and changed >= TRADITIONAL_SHARE * total
+
+
+def _diff_proposals(old: str, new: str, offset: int, rule_id: str) -> list[Proposal]:
+    if len(old) == len(new):
+        out, i = [], 0
+        while i < len(old):
+            if old[i] != new[i]:
+                j = i
+                while j < len(old) and old[j] != new[j]:
+                    j += 1
+                out.append(Proposal(offset + i, offset + j, new[i:j], rule_id))
+                i = j
+            else:
+                i += 1
+        return out
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [Proposal(offset + a1, offset + a2, new[b1:b2], rule_id)
+            for op, a1, a2, b1, b2 in sm.get_opcodes() if op != "equal"]
+
+
+def _convert_lines(text: str, config: str, rule_id: str) -> list[Proposal]:
+    conv = converter(config)
+    out, pos = [], 0
+    for line in text.split("\n"):
+        new = conv.convert(line)
+        if new != line:
+            out.extend(_diff_proposals(line, new, pos, rule_id))
+        pos += len(line) + 1
+    return out
+
+
+@fixer("t2s")
+def to_simplified(text: str, ctx, rule) -> list[Proposal]:
+    """Traditional pages become simplified with OpenCC t2s; simplified pages are left alone.
+
+    ``在創建全國文明城市專題調度會上的講話`` -> ``在创建全国文明城市专题调度会上的讲话``
+    """
+    if ctx.options.script != "simplified" or not is_traditional(text):
+        return []
+    ctx.facts["converted"] = "t2s"
+    return _convert_lines(text, "t2s", rule.id)
+
+
+@fixer("s2t")
+def to_traditional(text: str, ctx, rule) -> list[Proposal]:
+    """With ``--script traditional``, simplified pages become traditional (OpenCC s2t).
+
+    ``创建文明城市`` -> ``創建文明城市``
+    """
+    if ctx.options.script != "traditional" or is_traditional(text):
+        return []
+    changed, _ = share_changed(text, "s2t")
+    if changed == 0:
+        return []
+    ctx.facts["converted"] = "s2t"
+    return _convert_lines(text, "s2t", rule.id)
+
+
+# 著 stays 著 in simplified text only in these words; elsewhere t2s should have made it 着
+ZHU_WORDS = regex.compile(
+    r"著(?:名|作|称|述|者|录|书|作权)|(?:显|昭|卓|土|编|论|名|原|专|巨|遗|合|译|拙|新|撰|大|巨|杰|遗|宏|鸿|所)著")
+ZHE_CANDIDATE = regex.compile(r"著")
+
+
+@fixer("zhe")
+def fix_zhe(text: str, ctx, rule) -> list[Proposal]:
+    """After t2s, 著 outside its few simplified words (著名, 显著, 著作…) is the particle 着.
+
+    ``矛盾问题推著转`` -> ``矛盾问题推着转``; ``著名的显著成绩`` stays.
+    """
+    if ctx.facts.get("converted") != "t2s" and not rule.options.get("always"):
+        return []
+    keep = set()
+    for m in ZHU_WORDS.finditer(text):
+        keep.update(i for i in range(m.start(), m.end()) if text[i] == "著")
+    return [Proposal(m.start(), m.end(), "着", rule.id) for m in ZHE_CANDIDATE.finditer(text)
+            if m.start() not in keep]
+
+
+TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+SYLLABLE = rf"(?:[a-zü{TONE}]{{1,6}}(?:[{TONE}][a-zü]{{0,4}}|[1-5])|[{TONE}][a-zü]{{0,5}})"
+PINYIN = regex.compile(rf"(?<=\p{{Han}})[((]\s*{SYLLABLE}(?:\s+{SYLLABLE})*\s*[))]", regex.VERSION1 | regex.IGNORECASE)
+
+
+@fixer("pinyin")
+def strip_pinyin(text: str, ctx, rule) -> list[Proposal]:
+    """A pinyin annotation right after a Han character goes: 創(chuàng)建 -> 創建.
+
+    Tone marks or tone numbers are required, so real parenthesised text is never touched:
+    ``局(馆)`` and ``(2011年)`` stay.
+    """
+    if "(" not in text and "(" not in text:
+        return []
+    return [Proposal(m.start(), m.end(), "", rule.id) for m in PINYIN.finditer(text)]

@@ -1,0 +1,36 @@
+"""Character classes shared by the repair and segmentation stages."""
+from __future__ import annotations
+
+import regex
+
+HAN = r"\p{Han}"
+# punctuation that ends a sentence (and so may end a paragraph)
+TERMINAL = "。!?!?…::"  # a line ending in ; goes on: items of one sentence
+CLOSERS = "”’」』)》】\"'"
+# punctuation after which a sentence must go on
+CONTINUING = ",、,“‘「『(《【"
+CJK_PUNCT = "。,、;:!?“”‘’「」『』()《》【】—…·,;:!?()"
+# characters that do not begin a paragraph: particles, suffixes and closing punctuation
+NON_INITIAL = set("的得地了着过们性化者等处之,,、。;;::!!??))”’」』》】…") | {"\u00b7"}
+
+ENUMERATOR = regex.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[((][一二三四五六七八九十\d]+[))]|第[一二三四五六七八九十\d]+[,,、::是要条点部分章节篇句]|"
+    r"[一二三四五六七八九十]+(?:是|要|来|则|方面|个方面)|\d{1,2}[、.．](?!\d)|[((]\d{1,2}[))]|[①-⑳]|"
+    r"首先|其次|再次|最后|另外|此外|总之|同志们|各位)",
+    regex.VERSION1)
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends like a finished sentence (closing quotes/brackets skipped)."""
+    s = line.rstrip()
+    while s and s[-1] in CLOSERS:
+        s = s[:-1]
+    return bool(s) and s[-1] in TERMINAL + ".!?"
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+def han_count(text: str) -> int:
+    return sum(1 for ch in text if is_han(ch))
