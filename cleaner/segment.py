@@ -1,1 +1,327 @@
-"""Split a cleaned page into speeches."""
+"""Split a cleaned page into speeches, reading each speech's title, speaker and date.
+
+The page arrives with one paragraph per line. Compilation scaffolding (the compilation title,
+entry markers such as 第一篇:, 1.…篇一, 【篇一】) divides it into entries; inside an entry a new
+speech starts at a speech title followed by its body, or at a salutation (同志们:) after the
+previous speech has run its course. The lines between one body and the next are the header:
+the title directly above the body, a date line, a speaker line. They become metadata and leave
+the text, each deletion under its own rule id; the body of every speech is recorded as a span.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .context import SpeechDraft
+from .engine import split_lines
+from .fixers import fixer
+from .provenance import Proposal
+from .text import ITEM_START as ENUMERATOR, ends_sentence
+
+V1 = regex.VERSION1
+NUM = "一二三四五六七八九十百零〇两"
+COMPILATION = regex.compile(
+    rf"[((【\[](?:精选|精编|优选|最新|热门|推荐|通用|实用|优秀)?(?:共|案例|汇编|合集|合辑)?[{NUM}\d]+篇(?:精选|范文|合集)?[))】\]]\s*$|"
+    rf"[((【\[](?:共|精选)?[{NUM}\d]+篇[))】\]]", V1)
+ENTRY_MARKERS = [
+    regex.compile(rf"^第\s*[{NUM}\d]+\s*篇\s*[::、.]?\s*(?P<title>.*)$", V1),
+    regex.compile(rf"^(?:\d+|[{NUM}]+)\s*[.、.]\s*(?P<title>.*?)\s*[((【\[]?篇[{NUM}\d]+[))】\]]?\s*$", V1),
+    regex.compile(rf"^[【\[]\s*篇\s*[{NUM}\d]+\s*[】\]]\s*[::]?\s*(?P<title>.*)$", V1),
+    regex.compile(rf"^篇\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
+    regex.compile(rf"^篇\s*[{NUM}\d]+\s*$(?P<title>)", V1),
+    regex.compile(rf"^(?:范文|材料|素材|例文|模板)\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
+    regex.compile(rf"^[【\[](?:范文|第)?\s*[{NUM}\d]+\s*(?:篇)?[】\]]\s*(?P<title>.+)$", V1),
+]
+ADDRESSEE = (r"同志们|同事们|朋友们|老师们|同学们|女士们|先生们|代表们|委员们|来宾们|嘉宾们|战友们|乡亲们|"
+             r"团员们|队员们|家长们|青年朋友们|各位[^::,,。]{0,12}|领导|来宾|嘉宾|老师|同学")
+SALUTATION = regex.compile(rf"^(?:尊敬的|亲爱的)?[^。!?;::\s]{{0,50}}?(?:{ADDRESSEE})\s*[::]\s*$", V1)
+SALUTATION_AFTER_PREFIX = regex.compile(
+    rf"^(?P<prefix>[^::。!?]{{2,30}}?)\s+(?P<sal>(?:尊敬的|亲爱的|各位)?[^。!?;::\s]{{0,40}}?(?:{ADDRESSEE})\s*[::])\s*$", V1)
+DATE = regex.compile(
+    rf"^[((]?\s*(?:——|—|-)?\s*(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*"
+    rf"(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日\s*[))]?$", V1)
+ROLES = (r"书记|副书记|县长|区长|市长|省长|州长|主任|局长|部长|主席|校长|厅长|处长|科长|镇长|乡长|院长|"
+         r"总经理|董事长|经理|委员|秘书长|理事长|会长|社长|行长|所长|站长|队长|组长|司令员|政委|馆长|总裁|负责人")
+SPEAKER = regex.compile(
+    rf"^(?:——\s*)?(?P<role>[\p{{Han}}A-Za-z]{{0,16}}?(?:{ROLES}))?\s*(?P<name>[\p{{Han}}]{{2,4}}|[XxＸ×*某]{{2,4}}|[\p{{Han}}][XxＸ×*某]{{1,2}})(?:\s*同志)?$", V1)
+TITLE_WORDS = regex.compile(
+    r"(?:讲话|讲话稿|讲话范文|讲话材料|发言|发言稿|发言材料|致辞|致词|讲稿|演讲稿|演讲|报告|主持词|范文|"
+    r"动员会|会议|大会|上的讲话)(?:[((][^))]{1,20}[))])?$", V1)
+NAME_STOP = regex.compile(r"讲话|会议|工作|发言|报告|同志们|意见|通知|总结|方案|要求|领导|问题|情况|阶段|措施")
+CLOSING = regex.compile(r"(?:谢谢大家|谢谢各位|谢谢|完毕)[。!!.]?$|(?:圆满成功|身体健康|工作顺利|新局面|新台阶|新贡献|万事如意)[。!!]$", V1)
+DOC_PREFIX = regex.compile(r"^(?:文章标题|标题|题目|篇名)[::]\s*", V1)
+PAIR_TITLE = regex.compile(
+    r"^(?P<a>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))和(?P<b>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))$", V1)
+
+
+def iso_date(m) -> str | None:
+    def num(s: str) -> int:
+        if s.isdigit():
+            return int(s)
+        digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+        if len(s) == 4:
+            return int("".join(str(digits.get(c, 0)) for c in s))
+        if "十" in s:
+            a, _, b = s.partition("十")
+            return (digits.get(a, 1) if a else 1) * 10 + (digits.get(b, 0) if b else 0)
+        return digits.get(s, 0)
+    y, mo, d = num(m.group("y")), num(m.group("m")), num(m.group("d"))
+    if not (1900 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def strip_compilation(title: str) -> str:
+    return COMPILATION.sub("", title).strip()
+
+
+def entry_title(line: str) -> str | None:
+    for pat in ENTRY_MARKERS:
+        m = pat.match(line)
+        if m:
+            return m.group("title").strip()
+    return None
+
+
+def is_salutation(line: str) -> bool:
+    return len(line) <= 60 and bool(SALUTATION.match(line))
+
+
+def is_body_start(line: str) -> bool:
+    if is_salutation(line) or SALUTATION_AFTER_PREFIX.match(line):
+        return True
+    if DATE.match(line):
+        return False
+    return len(line) >= 40 or (ends_sentence(line) and len(line) >= 12)
+
+
+def is_speech_title(line: str) -> bool:
+    if len(line) > 60 or ends_sentence(line) or ENUMERATOR.match(line) or DATE.match(line):
+        return False
+    if line.endswith((",", ",", "、", ";", ";")):
+        return False
+    return bool(TITLE_WORDS.search(line)) or line.startswith("在") and "上的" in line
+
+
+@dataclass
+class Header:
+    titles: list[tuple[int, str]] = field(default_factory=list)   # (line index, text)
+    marker_title: str | None = None
+    date: str | None = None
+    speaker: str | None = None
+
+
+@dataclass
+class Draft:
+    header_lines: list[int] = field(default_factory=list)
+    body_first: int = -1
+    body_last: int = -1
+    salutation_prefix: int = 0          # characters of a speaker prefix on the salutation line
+    header: Header = field(default_factory=Header)
+    pair_title: tuple[str, str] | None = None
+
+
+class Segmenter:
+    def __init__(self, lines, document_title: str, rule_prefix: str):
+        self.lines = lines
+        self.texts = [ln.text.strip() for ln in lines]
+        self.doc_title = strip_compilation(document_title or "")
+        self.rp = rule_prefix
+        self.props: list[Proposal] = []
+
+    # -- entries -------------------------------------------------------------------------
+    def entries(self) -> list[tuple[int, int, str | None]]:
+        """(first line, end line, marker title) of each compilation entry, or the whole page."""
+        marks = [(i, t) for i, s in enumerate(self.texts) if (t := entry_title(s)) is not None]
+        if len(marks) < 2 and not (marks and any(COMPILATION.search(s) for s in self.texts[:marks[0][0] + 1])):
+            return [(0, len(self.texts), None)]
+        out = []
+        if marks[0][0] > 0:
+            out.append((0, marks[0][0], None))
+        for k, (i, t) in enumerate(marks):
+            end = marks[k + 1][0] if k + 1 < len(marks) else len(self.texts)
+            out.append((i, end, t))
+        return out
+
+    # -- speeches inside an entry --------------------------------------------------------
+    def speeches_in(self, first: int, end: int, marker: str | None) -> list[Draft]:
+        drafts: list[Draft] = []
+        cur = Draft()
+        if marker is not None:
+            cur.header_lines.append(first)
+            cur.header.marker_title = marker
+            first += 1
+        for i in range(first, end):
+            s = self.texts[i]
+            if cur.body_first < 0:
+                if is_body_start(s):
+                    cur.body_first = cur.body_last = i
+                else:
+                    cur.header_lines.append(i)
+                continue
+            if self._new_speech_at(i, end, cur):
+                drafts.append(cur)
+                cur = Draft()
+                self._claim_stray_headings(drafts[-1], cur, i)
+                if is_salutation(s) or SALUTATION_AFTER_PREFIX.match(s):
+                    cur.body_first = cur.body_last = i
+                else:
+                    cur.header_lines.append(i)
+                continue
+            cur.body_last = i
+        drafts.append(cur)
+        return drafts
+
+    def _body_len(self, d: Draft) -> int:
+        return sum(len(self.texts[k]) for k in range(d.body_first, d.body_last + 1)) if d.body_first >= 0 else 0
+
+    def _new_speech_at(self, i: int, end: int, cur: Draft) -> bool:
+        s = self.texts[i]
+        if i - cur.body_first < 2 or self._body_len(cur) < 150:
+            return False
+        prev = self.texts[i - 1]
+        if is_salutation(s):
+            return ends_sentence(prev) and (CLOSING.search(prev) is not None or prev.endswith(("!", "!"))
+                                            or self._body_len(cur) >= 600)
+        if not is_speech_title(s):
+            return False
+        for k in range(i + 1, min(end, i + 5)):
+            nxt = self.texts[k]
+            if is_body_start(nxt):
+                return True
+            if len(nxt) > 30:
+                return False
+        return False
+
+    def _claim_stray_headings(self, prev: Draft, new: Draft, i: int) -> None:
+        """Short lines naming a speech, just before a new title after a closing, are headings."""
+        k = prev.body_last
+        while k > prev.body_first and k == i - 1 - (i - 1 - k) and len(self.texts[k]) <= 30 \
+                and regex.search(r"讲话|发言|致辞|讲稿", self.texts[k]) and not CLOSING.search(self.texts[k]):
+            new.header_lines.insert(0, k)
+            prev.body_last = k - 1
+            k -= 1
+
+    # -- headers -------------------------------------------------------------------------
+    def read_header(self, d: Draft) -> None:
+        h = d.header
+        for i in d.header_lines:
+            s = self.texts[i]
+            if h.marker_title is not None and i == d.header_lines[0] and entry_title(s) is not None:
+                self._drop(i, "entry-marker")
+                continue
+            if COMPILATION.search(s) and len(s) <= 80:
+                self._drop(i, "compilation-title")
+                continue
+            if (m := DATE.match(s)) and (iso := iso_date(m)):
+                h.date = h.date or iso
+                self._drop(i, "header.date")
+                continue
+            s2 = DOC_PREFIX.sub("", s)
+            if (m := SPEAKER.match(s2)) and not NAME_STOP.search(s2) and (m.group("role") or len(s2) <= 4) \
+                    and not is_speech_title(s2):
+                h.speaker = h.speaker or m.group("name")
+                self._drop(i, "header.speaker")
+                continue
+            if len(s2) <= 60 and not ends_sentence(s2):
+                h.titles.append((i, s2))
+                self._drop(i, "header.title")
+            else:
+                self._drop(i, "header.junk")
+        if d.body_first >= 0 and (m := SALUTATION_AFTER_PREFIX.match(self.texts[d.body_first])) \
+                and not is_salutation(self.texts[d.body_first]):
+            prefix = m.group("prefix").strip()
+            sm = SPEAKER.match(prefix)
+            if sm:
+                h.speaker = h.speaker or sm.group("name")
+                line = self.lines[d.body_first]
+                lead = len(line.text) - len(line.text.lstrip())
+                d.salutation_prefix = m.start("sal") + lead
+                self.props.append(Proposal(line.start, line.start + d.salutation_prefix, "",
+                                           f"{self.rp}.header.speaker"))
+
+    def title_of(self, d: Draft) -> str | None:
+        titles = []
+        for i, t in d.header.titles:
+            if not titles or titles[-1][1] != t:
+                titles.append((i, t))
+        candidates = [(i, t) for i, t in titles if strip_compilation(t) != self.doc_title or not COMPILATION.search(t)]
+        if candidates:
+            i, t = candidates[-1]
+            if len(candidates) >= 2:
+                j, u = candidates[-2]
+                if j == i - 1 and not TITLE_WORDS.search(u) and TITLE_WORDS.search(t) and u != self.doc_title:
+                    t = u + t
+            return t
+        marker = d.header.marker_title
+        if marker and strip_compilation(marker) != self.doc_title:
+            return strip_compilation(marker)
+        return None
+
+    def _drop(self, i: int, what: str) -> None:
+        ln = self.lines[i]
+        self.props.append(Proposal(ln.start, ln.stop, "", f"{self.rp}.{what}"))
+
+
+def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
+                 single_title: str | None = None) -> tuple[list[SpeechDraft], list[Proposal]]:
+    lines = split_lines(text)
+    if lines and lines[-1].text == "" and len(lines) > 1:
+        lines = lines[:-1]
+    seg = Segmenter(lines, document_title, rule_prefix)
+    drafts: list[Draft] = []
+    for first, end, marker in seg.entries():
+        drafts.extend(seg.speeches_in(first, end, marker))
+    speeches: list[SpeechDraft] = []
+    for d in drafts:
+        seg.read_header(d)
+        if d.body_first < 0:
+            continue
+        start = lines[d.body_first].start + d.salutation_prefix
+        stop = lines[d.body_last].end
+        title = seg.title_of(d)
+        speeches.append(SpeechDraft(start, stop, title, d.header.speaker, d.header.date))
+    _split_pair_titles(speeches)
+    if len(speeches) == 1 and speeches[0].title is None and single_title:
+        t = strip_compilation(single_title)
+        speeches[0].title = t or None
+    props = sorted(seg.props, key=lambda p: (p.start, p.end))
+    return speeches, _clip(props, len(text))
+
+
+def _split_pair_titles(speeches: list[SpeechDraft]) -> None:
+    """A heading 'A和B' over two run-together speeches names both: A the first, B the second."""
+    for a, b in zip(speeches, speeches[1:]):
+        if a.title and b.title is None and (m := PAIR_TITLE.match(a.title)):
+            a.title, b.title = m.group("a"), m.group("b")
+
+
+def _clip(props: list[Proposal], n: int) -> list[Proposal]:
+    out = []
+    for p in props:
+        end = min(p.end, n)
+        if out and p.start < out[-1].end:
+            continue
+        if p.start < end:
+            out.append(Proposal(p.start, end, p.new, p.rule))
+    return out
+
+
+@fixer("segment")
+def segment(text: str, ctx, rule) -> list[Proposal]:
+    """Compilations are split into speeches; header lines (title, date, speaker, entry markers)
+    become metadata and leave the text.
+
+    ``第一篇:X\\n在局系统…讲话\\n(2011年3月18日)\\n罗荣赓\\n同志们:\\n…`` -> one speech titled
+    在局系统…讲话, dated 2011-03-18, by 罗荣赓, whose text starts at 同志们:
+    """
+    doc_title = ctx.document.get("title") or ""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if lines and not doc_title and COMPILATION.search(lines[0]):
+        ctx.document["title"] = lines[0].strip()
+        doc_title = lines[0].strip()
+    speeches, props = segment_text(text, doc_title, rule.id.rsplit(".", 1)[0] if rule.id.count(".") > 1 else "segment",
+                                   single_title=ctx.document.get("title"))
+    ctx.speeches = speeches
+    return props

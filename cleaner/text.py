@@ -13,11 +13,12 @@ CJK_PUNCT = "。,、;:!?“”‘’「」『』()《》【】—…·,;:!?()"
 # characters that do not begin a paragraph: particles, suffixes and closing punctuation
 NON_INITIAL = set("的得地了着过们性化者等处之,,、。;;::!!??))”’」』》】…") | {"\u00b7"}
 
-ENUMERATOR = regex.compile(
+ITEM_START = regex.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[((][一二三四五六七八九十\d]+[))]|第[一二三四五六七八九十\d]+[,,、::是要条点部分章节篇句]|"
-    r"[一二三四五六七八九十]+(?:是|要|来|则|方面|个方面)|\d{1,2}[、.．](?!\d)|[((]\d{1,2}[))]|[①-⑳]|"
-    r"首先|其次|再次|最后|另外|此外|总之|同志们|各位)",
+    r"[一二三四五六七八九十]+(?:是|要|来|则|方面|个方面)|\d{1,2}[、.．](?!\d)|[((]\d{1,2}[))]|[①-⑳])",
     regex.VERSION1)
+# what opens a new paragraph: an item marker, or a turn of the speech
+ENUMERATOR = regex.compile(ITEM_START.pattern[:-1] + r"|首先|其次|再次|最后|另外|此外|总之|同志们|各位)", regex.VERSION1)
 
 
 def ends_sentence(line: str) -> bool:

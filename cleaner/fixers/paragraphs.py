@@ -15,7 +15,7 @@ import regex
 
 from ..engine import split_lines
 from ..provenance import Proposal
-from ..text import CONTINUING, ENUMERATOR, NON_INITIAL, ends_sentence
+from ..text import CONTINUING, ENUMERATOR, ITEM_START, NON_INITIAL, ends_sentence
 from . import fixer
 
 SPACES = regex.compile(r"[ \t\u3000]+")
@@ -39,7 +39,7 @@ def _space_break(line: str, start: int, end: int, title: str) -> str | None:
         return "\n"
     head = before.strip()
     rest = line[end:]
-    if (ENUMERATOR.match(head) or head == title) and len(head) <= HEADING_MAX and not any(
+    if (ITEM_START.match(head) or head == title) and len(head) <= HEADING_MAX and not any(
             c in head for c in "。!?;") and len(rest) >= 30 and any(c in rest for c in "。!?"):
         return "\n"
     if _is_cjkish(left) and _is_cjkish(right) and not (left.isdigit() and right.isdigit()):
@@ -101,7 +101,7 @@ def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
         return False
     if prev[-1] in ",、,;;":
         return True
-    if ENUMERATOR.match(prev) and len(prev) <= HEADING_MAX and not any(c in prev for c in "。!?!?"):
+    if ITEM_START.match(prev) and len(prev) <= HEADING_MAX and not any(c in prev for c in "。!?!?"):
         return False  # a numbered heading
     if prev[-1] in "“‘「『(《【":
         return True
