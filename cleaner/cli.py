@@ -96,6 +96,8 @@ def clean(
     id_field: str = typer.Option("id", "--id-field"),
     shard_size: int = typer.Option(0, "--shard-size", help="Records per output file (0: one file)."),
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds one page may take before it is rejected."),
+    engine: str = typer.Option("local", "--engine", help="local (worker processes) or ray (needs cleaner[ray])."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (default: start a local Ray)."),
 ) -> None:
     """Clean pages into speeches: OUT/speeches.jsonl (+ audit.jsonl, rejects.jsonl, summary.json)."""
     if fmt not in ("jsonl", "txt"):
@@ -106,7 +108,13 @@ def clean(
     jobs = jobs or os.cpu_count() or 1
     fmt_in = "jsonl" if input_format == "jsonl" else "raw"
     items = iter_items(inputs, fmt_in, text_field, id_field)
-    if out == "-":
+    if engine == "ray":
+        from .ray_engine import run_ray  # optional extra
+        summary = run_ray(items, Path(out), options, audit=audit, fmt=fmt, shard_size=shard_size,
+                          timeout=timeout, address=address)
+    elif engine != "local":
+        raise typer.BadParameter("--engine must be local or ray")
+    elif out == "-":
         summary = stream_to(sys.stdout, items, options, jobs=jobs, timeout=timeout, reject_to=sys.stderr)
     else:
         summary = run_batch(items, Path(out), options, jobs=jobs, audit=audit, fmt=fmt,
