@@ -50,8 +50,8 @@ def _neighbour(lines: list[Line], i: int, step: int) -> str | None:
     return None
 
 
-def _line_matches(rule: Rule, lines: list[Line], i: int):
-    text = lines[i].text.strip()
+def _line_matches(rule: Rule, lines: list[Line], i: int, text: str | None = None):
+    text = lines[i].text.strip() if text is None else text
     if not text or (rule.max_len and len(text) > rule.max_len):
         return None
     m = rule.pattern.search(text)
@@ -91,6 +91,14 @@ def extract_metadata(m, rule: Rule) -> dict:
     return out
 
 
+def _gate(rule: Rule):
+    """Characters one of which a line must hold for an inline rule to be tried there."""
+    if rule.kind == "table":
+        return frozenset(k[0] for k, _ in rule.table)
+    req = rule.options.get("requires")
+    return frozenset(req) if req else None
+
+
 def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposal]:
     """Proposals of every data rule in ``rules`` over ``text``; fills ``metadata`` from extract rules."""
     lines = split_lines(text)
@@ -110,11 +118,17 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposa
                     metadata.setdefault(k, v)
                 break
     inline_rules = [r for r in rules if r.kind in ("inline", "table")]
+    gates = [(g, r) for r in inline_rules
+             if (g := _gate(r)) is None or any(c in text for c in g)]
+    longest = max((r.max_len or 10**9 for r in line_rules), default=0)
     for i, line in enumerate(lines):
         if i in claimed:
             continue
-        for rule in line_rules:
-            m = _line_matches(rule, lines, i)
+        stripped = line.text.strip()
+        for rule in (line_rules if stripped and len(stripped) <= longest else ()):
+            if rule.max_len and len(stripped) > rule.max_len:
+                continue
+            m = _line_matches(rule, lines, i, stripped)
             if m is None:
                 continue
             if rule.action == "replace":
@@ -129,8 +143,9 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposa
             claimed[i] = rule.id
             break
         else:
-            for rule in inline_rules:
-                props.extend(_inline(rule, line))
+            for gate, rule in gates:
+                if gate is None or any(c in line.text for c in gate):
+                    props.extend(_inline(rule, line))
             continue
     props.extend(_merge_claimed(lines, claimed, len(text)))
     props.sort(key=lambda p: (p.start, p.end))

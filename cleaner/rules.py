@@ -5,13 +5,14 @@ stage it belongs to, what it matches and what it does, and examples the test sui
 ``match`` (text it must change), ``keep`` (text it must leave alone) and ``fix`` (exact
 input/output pairs). Kinds:
 
-- ``line``: a regex tried on every line; ``drop`` removes the line, ``extract`` removes it and
+- ``line``: a regex tried on every line of at most ``max_len`` characters (default 200); ``drop`` removes the line, ``extract`` removes it and
   keeps its named groups as page metadata, ``replace`` substitutes inside the line.
   ``next``/``prev`` require the neighbouring non-blank line to match too.
 - ``block``: from a line matching ``start`` through the first line matching ``end``.
 - ``zone``: from a line matching ``anchor`` to the end of the page (``direction = "after"``) or
   from the start of the page up to it (``direction = "before"``).
-- ``inline``: a regex anywhere in the text; ``drop`` or ``replace``.
+- ``inline``: a regex anywhere in the text; ``drop`` or ``replace``. ``options.requires``
+  lists characters one of which a line must hold for the rule to be tried there (speed).
 - ``table``: literal replacements (``[rule.table]``), e.g. known mis-encoded characters.
 - ``fixer``: a small pure function in :mod:`cleaner.repairs` named by ``fixer``.
 
@@ -38,6 +39,10 @@ KINDS = {"line", "block", "zone", "inline", "table", "fixer"}
 ACTIONS = {"drop", "replace", "extract"}
 STAGES = ("normalize", "decode", "web", "script", "chrome", "pages", "repeats", "paragraphs",
           "chars", "layout", "segment", "dedupe")
+
+
+# chrome lines are short; a line rule looks at longer lines only when it says so (max_len)
+DEFAULT_MAX_LEN = 200
 
 
 class RuleError(ValueError):
@@ -145,7 +150,8 @@ def _load_file(path: Path, text: str, order_base: int) -> tuple[list[Rule], Site
             start=_compile(raw.get("start"), where), end=_compile(raw.get("end"), where),
             anchor=_compile(raw.get("anchor"), where), direction=raw.get("direction", "after"),
             next=_compile(raw.get("next"), where), prev=_compile(raw.get("prev"), where),
-            max_len=raw.get("max_len"), max_lines=raw.get("max_lines", 40),
+            max_len=raw.get("max_len", DEFAULT_MAX_LEN if kind == "line" else None),
+            max_lines=raw.get("max_lines", 40),
             table=tuple(sorted(raw.get("table", {}).items())), fixer=raw.get("fixer"),
             options=raw.get("options", {}),
             match=tuple(raw.get("match", [])), keep=tuple(raw.get("keep", [])), fix=fix,

@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,9 +67,14 @@ def _slice(text: str, start: int, length: int = SLICE_CHARS) -> str:
     return text[start:nl + 1] if nl > start else text[start:end]
 
 
-def _s2t(text: str, config: str = "s2t") -> str:
+@lru_cache(maxsize=None)
+def _opencc(config: str):
     from opencc import OpenCC
-    return OpenCC(config).convert(text)
+    return OpenCC(config)
+
+
+def _s2t(text: str, config: str = "s2t") -> str:
+    return _opencc(config).convert(text)
 
 
 def _big5_encodable(text: str) -> str:

@@ -98,6 +98,7 @@ def is_cjk(c: str) -> bool:
 
 
 END_PUNCT = "。!?;:!?;:…"
+NO_LINE_START = set(",。、;:!?)”’》」』,.;:!?)…%")   # typesetting keeps these off a line start
 
 
 def ends_sentence(s: str) -> bool:
@@ -598,54 +599,56 @@ class Spec:
 
 
 def pick_speeches(spec: Spec, rng: random.Random, pool: list[Sp], usage: dict) -> list[Sp]:
+    """Choose the page's speeches in page order, preferring the least used ones."""
     by_key = {s.key: s for s in pool}
     if spec.keys:
-        return [by_key[k] for k in spec.keys]
+        chosen = [by_key[k] for k in spec.keys]
+        for s in chosen:
+            usage[s.key] += 1
+        return chosen
 
-    def ok(s: Sp) -> bool:
+    def ok(s: Sp, titled: bool = True) -> bool:
         if spec.pinyin and s.key == "001/0":
             return False  # its gold keeps mojibake that looks like pinyin ("?chuàng)建")
         if spec.encoding == "big5" and not big5_ok(s.text + (s.title or "")):
             return False
-        if spec.comp is None and not s.title:
-            return False
+        if titled and (spec.comp is None or spec.comp == "short_title") and not s.title:
+            return False  # a single page or a short-title entry needs the speech's own title
         return True
 
+    def least(cands, extra=lambda s: 0):
+        return min(cands, key=lambda s: (usage[s.key], extra(s), rng.random()))
+
     cands = [s for s in pool if ok(s)]
-    chosen: list[Sp] = []
-    if spec.speaker:
-        chosen.append(min((s for s in cands if s.speaker), key=lambda s: (usage[s.key], rng.random())))
-    if spec.date and not chosen:
-        chosen.append(min((s for s in cands if s.date), key=lambda s: (usage[s.key], rng.random())))
+    forced: list[Sp] = []
+    if spec.speaker or spec.date:
+        def need(s):
+            real_name = spec.speaker not in ("spaced", "role_nospace") or (s.speaker or "XXX") != "XXX"
+            return (not spec.speaker or (s.speaker and real_name)) and (not spec.date or s.date)
+        fit = [s for s in cands if need(s)] or [s for s in cands if s.speaker or s.date]
+        forced.append(least(fit))
+    pair: list[Sp] = []
     if spec.pair:
-        a = min((s for s in cands if s.paras[-1].startswith(("谢谢", "我的讲话完了")) and s not in chosen),
-                key=lambda s: (usage[s.key], rng.random()))
-        b = min((s for s in cands if s.text.startswith("同志们:") and s not in chosen and s is not a
-                 and s.key != a.key), key=lambda s: (usage[s.key], len(s.text), rng.random()))
-        chosen += [a, b]
-    budget = spec.max_chars - sum(len(s.text) for s in chosen)
-    want = spec.n + (1 if spec.pair else 0)
-    while len(chosen) < want:
-        fits = [s for s in cands if s not in chosen and len(s.text) <= max(budget, 1500)]
-        if spec.comp and len(chosen) >= 1:
-            fits = [s for s in fits if True]
-        if not fits:
-            fits = [s for s in cands if s not in chosen]
-        s = min(fits, key=lambda s: (usage[s.key], rng.random()))
-        chosen.append(s)
+        a = least([s for s in cands if s.paras[-1].startswith(("谢谢", "我的讲话完了")) and s not in forced
+                   and len(s.text) < 7000])
+        b = least([s for s in pool if ok(s, titled=False) and s.text.startswith("同志们:")
+                   and s not in forced and s is not a], extra=lambda s: len(s.text))
+        pair = [a, b]
+    rest: list[Sp] = []
+    budget = spec.max_chars - sum(len(s.text) for s in forced + pair)
+    want = spec.n - len(forced) - (1 if pair else 0)
+    while len(rest) < want:
+        taken = forced + pair + rest
+        fits = [s for s in cands if s not in taken and len(s.text) <= max(budget, 1500)]
+        fits = fits or [s for s in cands if s not in taken]
+        s = least(fits)
+        rest.append(s)
         budget -= len(s.text)
-    # keep the forced ones somewhere in the middle or front, shuffle the rest
-    rest = chosen[1:] if (spec.speaker or spec.date) else chosen
-    head = chosen[:1] if (spec.speaker or spec.date) else []
-    if spec.pair:
-        pair = [s for s in chosen[len(head):len(head) + 2]]
-        rest = [s for s in rest if s not in pair]
-        rng.shuffle(rest)
-        pos = rng.randint(0, len(rest))
-        ordered = head + rest[:pos] + pair + rest[pos:]
-    else:
-        rng.shuffle(rest)
-        ordered = head + rest
+    rng.shuffle(rest)
+    ordered = forced + rest
+    if pair:
+        pos = rng.randint(0, len(ordered))
+        ordered = ordered[:pos] + pair + ordered[pos:]
     for s in ordered:
         usage[s.key] += 1
     return ordered
@@ -763,14 +766,14 @@ class PageBuilder:
             cn, t = cn_num(k), e.sp.title
             own_in_marker = t and e.title_join != "two" and len(e.title_lines) <= 1 and r.random() < 0.5
             if style == "short_title":
-                if not e.title_lines:
-                    e.marker = None   # untitled entries run on without a heading
                 continue
             if style == "di_pian":
                 if own_in_marker:
                     e.marker, e.title_lines = f"第{cn}篇:{t}", []
-                else:
+                elif t:
                     e.marker = f"第{cn}篇:{r.choice([base, r.choice(RELATED_TITLES)])}"
+                else:
+                    e.marker = f"第{cn}篇:{base}"
             elif style == "num_pian":
                 e.marker = f"{k}.{base} 篇{cn}"
             elif style == "bracket_pian":
@@ -841,7 +844,7 @@ class PageBuilder:
             m = re.match(r"[ -~]+", para[i:])
             tok = para[i:i + len(m.group(0))] if m and len(m.group(0)) > 1 else c
             w = max(1, len(tok) // 2) if len(tok) > 1 else 1
-            if n + w > width and cur:
+            if n + w > width and cur and tok not in NO_LINE_START:
                 lines.append("".join(cur))
                 cur, n = [], 0
             cur.append(tok)
@@ -917,7 +920,7 @@ class PageBuilder:
                 self.features.append("run_together")
         # notice (还剩 N 页未读) at a paragraph boundary
         notice_at = None
-        if self.notice and spec.layout in ("plain", "blank_wrap", "indent_wrap"):
+        if self.notice and not self.notice_done and spec.layout in ("plain", "blank_wrap", "indent_wrap"):
             starts = [i for i in range(2, len(lines)) if lines[i][1] and i not in breaks and i not in space_join]
             if starts:
                 notice_at = r.choice(starts[: max(1, len(starts) // 2)])
@@ -960,6 +963,7 @@ class PageBuilder:
                     out.append(J + cur_txt)
                 continue
             if i == notice_at:
+                self.notice_done = True
                 out.append(self.sep + self.notice + self.sep + cur_txt)
                 self.features.append("notice")
                 continue
@@ -1031,35 +1035,15 @@ class PageBuilder:
             t = entries[0].sp.title
             doc_title = r.choice([t, t, f"{t}范文", f"{t}(定稿)", f"领导{t}" if not t.startswith("在") else f"{t}稿"])
             base = doc_title
-        for e in entries:
-            if e.dup_of is not None:
-                e.marker = None
-                if is_comp and spec.comp not in ("short_title",):
-                    n_entries += 1
-                    k = n_entries
-                    e.marker = {"di_pian": f"第{cn_num(k)}篇:{e.sp.title or base}", "num_pian": f"{k}.{base} 篇{cn_num(k)}",
-                                "bracket_pian": f"【篇{cn_num(k)}】", "pian_colon": f"篇{cn_num(k)}:{base}",
-                                "fanwen": f"范文{cn_num(k)}:", "di_n": f"第{k}篇",
-                                "num_dot": f"{k}.{base}"}.get(spec.comp)
-                    if spec.comp in ("di_pian",) and e.sp.title:
-                        e.title_lines = []
-                if is_comp and spec.comp == "short_title" and not e.title_lines:
-                    e.title_lines = [e.sp.title or base]
-                    e.gold_title = e.sp.title
-        if is_comp and spec.comp == "short_title":
-            for e in entries:
-                if e.gold_title is None and not e.follows and e.dup_of is None:
-                    # an untitled text in a short-title compilation: give it the base heading
-                    e.title_lines = [base]
-        # gold titles after markers: a marker with the own title counts as the title line
+        # gold titles after markers: the title line above the body, or the own title in the marker
         for e in entries:
             if e.follows:
                 continue
-            if not e.title_lines and e.marker and e.sp.title and e.marker.endswith(e.sp.title):
+            if e.title_lines:
                 e.gold_title = e.sp.title
-            elif e.title_lines and e.title_lines[0] == base:
-                e.gold_title = None   # the compilation's own heading repeated
-            elif not e.title_lines and not (e.marker and e.sp.title and e.marker.endswith(e.sp.title)):
+            elif e.marker and e.sp.title and e.marker.endswith(e.sp.title):
+                e.gold_title = e.sp.title
+            else:
                 e.gold_title = None
 
         # the chrome needs a page count: body first, chrome after
@@ -1070,6 +1054,7 @@ class PageBuilder:
         if site_has_notice:
             self.notice = f"还剩{TOTAL}页未读,继续阅读"   # count filled in below
         running_title = doc_title if is_comp else (entries[0].sp.title or doc_title)
+        self.notice_done = False
 
         blocks: list[str] = []
         if spec.layout == "chunks":
@@ -1090,7 +1075,7 @@ class PageBuilder:
                     segs.append((p, True))
             body = self.render_chunks(segs)
             if (spec.pages or {}).get("final"):
-                body += " " + self.marker_text(spec.pages.get("form", "space"), self.page_no, "")
+                body += " " + self.marker_text(spec.pages.get("form", "space"), TOTAL, "")
             blocks.append(body)
         else:
             for e in entries:
@@ -1109,7 +1094,7 @@ class PageBuilder:
                 lines += e.meta_lines
                 if spec.layout in ("indent_wrap", "blank_wrap") and lines:
                     lines = [" " * r.randint(6, 14) + ln if r.random() < 0.6 else ln for ln in lines]
-                body = self.render_body(e, running_title if not is_comp else (e.sp.title or doc_title))
+                body = self.render_body(e, running_title)
                 if e.follows:
                     blocks[-1] += self.sep + body
                     self.features.append("two_speeches_one_entry")
@@ -1125,16 +1110,13 @@ class PageBuilder:
         if spec.layout.startswith("html"):
             content = self.htmlize(blocks, entries)
 
-        n_pages = self.page_no if spec.pages else r.randint(3, 9)
+        n_pages = self.page_no if spec.pages and spec.layout != "chunks" else r.randint(4, 9)
         nchars = sum(len(s.text) for s in self.sps)
         chrome = ChromeMaker(r, doc_title, base, n_pages, nchars, others).make(spec.site, spec.chrome_style)
         if self.notice:
-            pv = next(int(m) for m in re.findall(r"\d+", chrome.notice or "0")) if chrome.notice else 1
             content = content.replace(self.notice, chrome.notice or "")
         sep = chrome.sep if spec.layout != "indent_wrap" else "\n"
         head = chrome.head
-        if is_comp and head and head[0] != doc_title:
-            head = head  # the doc title line is part of the chrome head already
         page = sep.join(head) + sep + content + sep + sep.join(chrome.foot) + "\n"
         page = page.replace(TOTAL, str(n_pages))
 
@@ -1145,6 +1127,8 @@ class PageBuilder:
             page = html_entities(page, r)
         page = page.replace(AD_OPEN, "").replace(AD_CLOSE, "")
         doc = chrome.doc
+        if spec.encoding == "big5":
+            page = page.replace("©", "(C)").replace("¥", "")
         if spec.trad:
             simp = page
             page = to_traditional(simp, spec.encoding == "big5")
@@ -1185,7 +1169,7 @@ class PageBuilder:
         if layout == "html_p_oneline":
             return "".join(out)
         if layout == "html_br_oneline":
-            return "<br />".join(o[:-6] for o in out)
+            return "".join(o if o.endswith("<br />") else o + "<br />" for o in out)
         return "\n".join(out)
 
 
@@ -1300,17 +1284,17 @@ SPECS: list[Spec] = [
     Spec("hardwrap_trad", "360doc", layout="blank_wrap", trad=True, notes="traditional, wrapped lines"),
     Spec("hardwrap_gb18030", "unknown", layout="indent_wrap", encoding="gb18030", misenc=True,
          pages=P(form="frac", styles=["marker"]), notes="PDF wraps in GB18030 with 臵"),
-    Spec("wrap_spaces_brackets", "renrenfanwen", wrap_spaces=True, bracket_spaces=True,
-         keys=("002/1",), chrome_style=None, two_line_title=False,
-         notes="有所降 温 / 局 (馆) 隆重 spaces (002/1 has no title: single page gets one below)"),
+    Spec("wrap_spaces_brackets", "unknown", n=2, comp="num_pian", ctitle="gong", wrap_spaces=True,
+         bracket_spaces=True, keys=("002/1", "003/1"), chrome_style="bare",
+         notes="有所降 温 / 局 (馆) 隆重 wrap spaces"),
     Spec("runtogether_block", "zhuangpeitu", runtogether=True, notes="paragraphs run together with spaces"),
     Spec("runtogether_pages", "unknown", runtogether=True, pages=P(form="slash2", styles=["marker", "stray_end"]),
          notes="run-together blocks plus page breaks"),
     # --- script and annotations ---
     Spec("trad_utf8", "docin", trad=True, notes="traditional characters, UTF-8"),
     Spec("trad_big5", "docin", trad=True, encoding="big5", notes="traditional characters in Big5"),
-    Spec("trad_big5_pinyin", "book118", trad=True, encoding="big5", pinyin="marks",
-         pages=P(form="dash", styles=["marker"]), notes="Big5, pinyin, page markers"),
+    Spec("trad_big5_pinyin", "book118", trad=True, encoding="big5", pinyin="numbers",
+         pages=P(form="dash", styles=["marker"]), notes="Big5, tone-number pinyin (Big5 has no tone marks), page markers"),
     Spec("pinyin_marks", "xiexiebang", pinyin="marks", title_repeat=2, notes="pinyin with tone marks"),
     Spec("pinyin_numbers", "unknown", pinyin="numbers", notes="pinyin with tone numbers"),
     # --- web leftovers ---
@@ -1343,8 +1327,6 @@ def build_all(gold_dir: Path = GOLD_DIR) -> tuple[dict[str, bytes], dict]:
     manifest: dict[str, dict] = {}
     for i, spec in enumerate(SPECS, 1):
         name = f"v{i:02d}_{spec.site}_{spec.label}"
-        if spec.keys and spec.comp is None and not all(pool_key_title(pool, k) for k in spec.keys):
-            spec = Spec(**{**spec.__dict__, "comp": "short_title", "ctitle": "gong", "n": len(spec.keys)})
         b = PageBuilder(spec, pool, usage)
         text, gold, meta = b.build()
         raw = encode_page(text, spec)

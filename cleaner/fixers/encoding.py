@@ -1,0 +1,334 @@
+"""Mojibake repair: text whose UTF-8 bytes were decoded with the wrong codec and saved again.
+
+Both fixers work on the decoded text (so a whole double-encoded file is repaired as ordinary
+edits against what :func:`cleaner.decode.decode` returned, and the provenance stays exact),
+re-encode the suspicious runs with the codec that garbled them and decode the bytes as
+UTF-8. They only propose a repair when that decoding is valid UTF-8 *and* the result is
+clearly Chinese; otherwise the text is left alone.
+
+- :func:`mojibake_latin1` (UTF-8 read as Latin-1/cp1252) is lossless.
+- :func:`mojibake_gbk` (UTF-8 read as GBK) is lossy: each byte GBK could not pair became one
+  U+FFFD (or "?"), or was cut at the end of a run. A lost byte is restored only when exactly
+  one byte value is consistent with both UTF-8 and the way a GBK decoder fails; otherwise
+  the character is marked U+FFFD and a document warning says how many were lost.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from functools import lru_cache
+
+from ..decode import chinese_score, common_chars
+from ..provenance import Proposal
+from . import fixer
+
+# --------------------------------------------------------------------------------------
+# shared
+
+
+def _is_cjk(c: str) -> bool:
+    o = ord(c)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+            or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFFEF)
+
+
+def _printable(c: str) -> bool:
+    if c in "\t\n\r\f":
+        return True
+    return unicodedata.category(c) not in ("Cc", "Cf", "Co", "Cn", "Cs")
+
+
+# --------------------------------------------------------------------------------------
+# UTF-8 read as Latin-1 / cp1252
+
+_CP1252_EXTRA = {
+    "\u20ac": 0x80, "\u201a": 0x82, "\u0192": 0x83, "\u201e": 0x84, "\u2026": 0x85,
+    "\u2020": 0x86, "\u2021": 0x87, "\u02c6": 0x88, "\u2030": 0x89, "\u0160": 0x8A,
+    "\u2039": 0x8B, "\u0152": 0x8C, "\u017d": 0x8E, "\u2018": 0x91, "\u2019": 0x92,
+    "\u201c": 0x93, "\u201d": 0x94, "\u2022": 0x95, "\u2013": 0x96, "\u2014": 0x97,
+    "\u02dc": 0x98, "\u2122": 0x99, "\u0161": 0x9A, "\u203a": 0x9B, "\u0153": 0x9C,
+    "\u017e": 0x9E, "\u0178": 0x9F,
+}
+# every character a Latin-1 or cp1252 decoder makes of a byte >= 0x80, back to that byte
+_LATIN1_BYTE = {chr(b): b for b in range(0x80, 0x100)} | _CP1252_EXTRA
+_LATIN1_TABLE = str.maketrans({c: chr(b) for c, b in _LATIN1_BYTE.items()})
+_LATIN1_RUN = re.compile("[" + "".join(sorted(_LATIN1_BYTE)).replace("\\", "\\\\").replace("]", "\\]")
+                         .replace("^", "\\^").replace("-", "\\-") + "]{2,}")
+_UTF8_MULTI = re.compile(
+    rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2})+")
+
+
+def _latin1_chinese(s: str) -> bool:
+    """A repaired group counts on its own only if it is visibly Chinese."""
+    if not all(_printable(c) for c in s):
+        return False
+    cjk = [c for c in s if _is_cjk(c)]
+    if not cjk:
+        return False
+    if len(cjk) == 1 and cjk[0] not in common_chars():
+        return False   # one rare character from three Latin-1 letters: not evidence enough
+    return True
+
+
+@fixer("mojibake-latin1")
+def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
+    """Repair UTF-8 that was decoded as Latin-1/cp1252 and saved again (lossless).
+
+    Runs of characters a Latin-1/cp1252 decoder makes of bytes >= 0x80 are turned back into
+    those bytes; every stretch of them that is valid multi-byte UTF-8 and reads as Chinese
+    becomes the UTF-8 decoding. Once a page has such Chinese repairs, its other valid
+    stretches (curly quotes, dashes) are repaired too::
+
+        "åœ¨åŒåˆ›å·¥ä½œä¼šè®®ä¸Šçš„è®²è¯"  ->  "在双创工作会议上的讲话"
+        "â€œæ–‡æ˜Žäº¤é€šâ€"            ->  "“文明交通”"
+        "café, chuàng"                  ->  unchanged
+    """
+    if text.isascii():
+        return []
+    found: list[tuple[int, int, str, bool]] = []
+    for m in _LATIN1_RUN.finditer(text):
+        raw = m.group().translate(_LATIN1_TABLE).encode("latin-1")
+        for g in _UTF8_MULTI.finditer(raw):
+            new = g.group().decode("utf-8")
+            found.append((m.start() + g.start(), m.start() + g.end(), new, _latin1_chinese(new)))
+    if not any(chinese for *_, chinese in found):
+        return []
+    return [Proposal(s, e, new, rule.id) for s, e, new, chinese in found
+            if chinese or all(_printable(c) for c in new)]
+
+
+# --------------------------------------------------------------------------------------
+# UTF-8 read as GBK
+
+HOLE, QHOLE = -1, -2          # a byte lost as U+FFFD; a "?" that may stand for a lost byte
+_RUN = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|\?(?=[^\x00-\x7f]))*\??")
+_CONT = range(0x80, 0xC0)
+_LEADS = range(0xC2, 0xF5)
+
+
+@lru_cache(maxsize=65536)
+def _gbk_pairs(x: int, t: int) -> bool:
+    """Would a GBK decoder read bytes ``x t`` as one character?"""
+    try:
+        bytes((x, t)).decode("gbk")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _lost_ok(x: int, t: int | None) -> bool:
+    """Is byte ``x`` one a GBK decoder would have replaced (given the byte ``t`` after it)?"""
+    if x < 0x80:
+        return False
+    if x in (0x80, 0xFF) or t is None:
+        return True
+    return not _gbk_pairs(x, t)
+
+
+@lru_cache(maxsize=8192)
+def _window(tail: bytes, pattern: tuple[int, ...], after: int | None) -> tuple[str, ...]:
+    """All decodings of ``tail + pattern`` consistent with UTF-8 and with how GBK loses bytes.
+
+    ``pattern`` holds known bytes and holes (:data:`HOLE`, :data:`QHOLE`); ``after`` is the
+    byte following the window (None at the end of the text).
+    """
+    holes = [i for i, b in enumerate(pattern) if b < 0]
+    if len(holes) > 2:
+        return ()
+    choices = []
+    for i in holes:
+        if i == 0:   # right after complete characters a lost byte starts one; after a tail it continues it
+            vals = list(_CONT) if tail else list(_LEADS)
+        else:
+            vals = list(_CONT) + list(_LEADS)
+        if pattern[i] == QHOLE:
+            vals = [0x3F] + vals
+        choices.append(vals)
+    results: set[str] = set()
+
+    def fill(k: int, cur: list[int]) -> None:
+        if k == len(holes):
+            raw = tail + bytes(cur)
+            try:
+                s = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return
+            for i in holes:
+                if pattern[i] == QHOLE and cur[i] == 0x3F:
+                    continue
+                nxt = cur[i + 1] if i + 1 < len(cur) else after
+                if not _lost_ok(cur[i], nxt):
+                    return
+            results.add(s)
+            return
+        i = holes[k]
+        for v in choices[k]:
+            cur[i] = v
+            fill(k + 1, cur)
+        cur[i] = pattern[i]
+
+    fill(0, list(pattern))
+    return tuple(sorted(results))
+
+
+def _unit_bytes(c: str) -> bytes:
+    return c.encode("gb18030")
+
+
+def _repair_run(run: str, after: int | None) -> tuple[str, int] | None:
+    """UTF-8 decoding of the GBK bytes of ``run``: ``(text, characters lost)``, or None.
+
+    None when the bytes are not UTF-8 (with the lost bytes filled in), i.e. ``run`` is not
+    GBK mojibake. A lost character becomes U+FFFD.
+    """
+    if "\ufffd" not in run and "?" not in run:
+        raw = run.encode("gb18030")
+        try:
+            return raw.decode("utf-8"), 0
+        except UnicodeDecodeError as exc:
+            if exc.reason != "unexpected end of data" or exc.end != len(raw):
+                return None
+            return raw[:exc.start].decode("utf-8") + "\ufffd", 1
+    # with holes: a list of known bytes (ints) and hole markers
+    seq: list[int] = []
+    for c in run:
+        if c == "\ufffd":
+            seq.append(HOLE)
+        elif c == "?":
+            seq.append(QHOLE)
+        else:
+            seq.extend(_unit_bytes(c))
+    out: list[str] = []
+    lost = 0
+    n = len(seq)
+    i = 0
+    dec = codecs.getincrementaldecoder("utf-8")()
+    while i < n:
+        h = i
+        while h < n and seq[h] >= 0:
+            h += 1
+        dec.reset()
+        try:
+            out.append(dec.decode(bytes(seq[i:h]), final=(h == n)))
+        except UnicodeDecodeError as exc:
+            if h == n and exc.reason == "unexpected end of data":
+                chunk = bytes(seq[i:h])
+                out.append(chunk[:exc.start].decode("utf-8"))
+                out.append("\ufffd")  # cut at the end of the run: the rest of the character is lost
+                lost += 1
+                break
+            return None
+        if h == n:
+            break
+        tail = dec.getstate()[0]
+        # the window: the hole, then following continuation bytes / holes (a UTF-8 char is <= 4)
+        e = h + 1
+        while e < n and e - h + len(tail) < 4 and (seq[e] < 0 or 0x80 <= seq[e] < 0xC0):
+            e += 1
+        pattern = tuple(seq[h:e])
+        if e < n:
+            nxt = seq[e] if seq[e] >= 0 else None
+        else:
+            nxt = after
+        cands = _window(tail, pattern, nxt)
+        if len(cands) == 1:
+            out.append(cands[0])
+        else:
+            if pattern == (QHOLE,) and not tail:
+                out.append("?")      # a plain question mark between characters
+            else:
+                out.append(_common_edges(cands))
+                lost += 1
+        i = e
+    return "".join(out), lost
+
+
+def _common_edges(cands: tuple[str, ...]) -> str:
+    """What all candidate decodings share at the start and the end, around one U+FFFD."""
+    if not cands:
+        return "\ufffd"
+    pre = 0
+    while all(len(c) > pre for c in cands) and len({c[pre] for c in cands}) == 1:
+        pre += 1
+    suf = 0
+    while all(len(c) > pre + suf for c in cands) and len({c[-1 - suf] for c in cands}) == 1:
+        suf += 1
+    first = cands[0]
+    return first[:pre] + "\ufffd" + (first[len(first) - suf:] if suf else "")
+
+
+def _run_evidence(run: str, fixed: str) -> tuple[bool, bool, int]:
+    """``(plausible, strong, cjk)`` for one repaired run.
+
+    plausible: the repair is printable text with some Chinese in it and more common Chinese
+    than the run itself. strong: it also has at least 3 CJK characters, scores as ordinary
+    Chinese (>= 0.6) and at least 0.4 above the run: evidence on its own.
+    """
+    core = fixed.replace("\ufffd", "")
+    if not all(_printable(c) for c in core):
+        return False, False, 0
+    cjk = sum(1 for c in core if _is_cjk(c))
+    if not cjk:
+        return (not core.strip("? ")), False, 0   # nothing but lost characters
+    after, _ = chinese_score(core)
+    before, _ = chinese_score(run)
+    plausible = after >= 0.5 and after > before + 0.2
+    strong = plausible and cjk >= 3 and after >= 0.6 and after - before >= 0.4
+    return plausible, strong, cjk
+
+
+@fixer("mojibake-gbk")
+def mojibake_gbk(text: str, ctx, rule) -> list[Proposal]:
+    """Repair UTF-8 that was decoded as GBK and saved again, recovering what is certain.
+
+    Each run of non-ASCII characters is encoded as GBK/GB18030 and decoded as UTF-8. A run is
+    repaired when that works and the result is far more common Chinese than the run (at
+    least three CJK characters, score >= 0.6 and 0.4 above the run's); once a page has such
+    a run, its shorter runs that decode to plausible Chinese are repaired too. Ordinary
+    simplified or traditional Chinese never decodes as UTF-8 this way and is left alone::
+
+        "鍦ㄥ弻鍒涘伐浣滀細璁笂鐨勮璇�"  ->  "在双创工作会议上的讲话"
+        "鏈€浼樼鐨勫伐浣滀細璁�"          ->  "最优秀的工作会\ufffd"
+        "在双创工作会议上的讲话"          ->  unchanged
+
+    A byte the GBK decoder lost (U+FFFD, "?", or a cut at the end of a run) is restored only
+    when exactly one byte fits; otherwise the character becomes U+FFFD and ``ctx.warnings``
+    gets one line saying how many characters could not be recovered.
+    """
+    if text.isascii():
+        return []
+    found = []
+    strong_cjk = 0
+    for m in _RUN.finditer(text):
+        run = m.group()
+        nxt = text[m.end()] if m.end() < len(text) else None
+        after = ord(nxt) if nxt is not None and nxt < "\x80" else None
+        got = _repair_run(run, after)
+        if got is None:
+            continue
+        fixed, lost = got
+        if fixed == run:
+            continue
+        plausible, strong, cjk = _run_evidence(run, fixed)
+        if not plausible:
+            continue
+        if strong:
+            strong_cjk += cjk
+        found.append((m.start(), m.end(), fixed, lost, strong))
+    if not found or strong_cjk < 3:
+        return []
+    if strong_cjk < 8:   # a little evidence: repair only the strong runs themselves
+        found = [f for f in found if f[4]]
+    props, lost_total = [], 0
+    for s, e, fixed, lost, _strong in found:
+        note = f"{lost} character{'s' if lost != 1 else ''} lost" if lost else None
+        props.append(Proposal(s, e, fixed, rule.id, note))
+        lost_total += lost
+    if lost_total and ctx is not None:
+        ctx.warnings.append(
+            f"{rule.id}: {lost_total} character{'s' if lost_total != 1 else ''} could not be recovered "
+            "from GBK mojibake (bytes lost when UTF-8 was decoded as GBK) and are marked U+FFFD")
+    return props
