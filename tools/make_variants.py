@@ -510,7 +510,8 @@ class ChromeMaker:
         t, author, src = ts(r), r.choice(AUTHORS), r.choice(SOURCES)
         crumb = r.choice([f"当前位置:首页 > 范文大全 > 讲话稿 > 正文",
                           f"当前位置: {name} > 范文大全 > 讲话稿 > 领导讲话",
-                          f"您现在的位置:首页 &gt; 讲话稿 &gt; 工作会议"])
+                          f"您现在的位置:首页 &gt; 讲话稿 &gt; 工作会议",
+                          f"您现在的位置:首页 &gt; 公文&amp;讲话 &gt; 领导讲话"])
         rows = [f"发布时间:{t}", f"作者:{author}", f"来源:{src}", f"浏览次数:{r.randint(50, 9999)}"]
         if r.random() < 0.4:
             r.shuffle(rows)

@@ -30,8 +30,8 @@ def converter(config: str):
 
 @lru_cache(maxsize=2)
 def _changing_chars(config: str):
-    """A regex class of the characters ``config`` converts to something else, from OpenCC's own
-    character table (so the count runs at regex speed, not character by character)."""
+    """The characters ``config`` converts to something else, from OpenCC's own character table
+    (a set, so counting them is one C-level pass over the text)."""
     from importlib import resources
     table = {"t2s": "TSCharacters.txt", "s2t": "STCharacters.txt"}[config]
     chars = set()
@@ -46,7 +46,7 @@ def _changing_chars(config: str):
     if not chars:  # another OpenCC build: ask it, character by character, over the CJK block
         conv = converter(config)
         chars = {chr(c) for c in range(0x4E00, 0x9FA6) if conv.convert(chr(c)) != chr(c)}
-    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]")
+    return frozenset(chars)
 
 
 HAN_RE = regex.compile(r"\p{Han}", regex.VERSION1)
@@ -55,7 +55,7 @@ HAN_RE = regex.compile(r"\p{Han}", regex.VERSION1)
 def share_changed(text: str, config: str, sample: int = 20000) -> tuple[int, int]:
     """(Han characters that ``config`` would change, Han characters) in a sample of the text."""
     head = text[:sample]
-    return len(_changing_chars(config).findall(head)), len(HAN_RE.findall(head))
+    return sum(map(_changing_chars(config).__contains__, head)), len(HAN_RE.findall(head))
 
 
 def is_traditional(text: str) -> bool:
