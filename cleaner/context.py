@@ -27,6 +27,9 @@ class SpeechDraft:
 
 @dataclass
 class Context:
+    """``text`` is the width-folded view stages match on; ``raw`` the real current text, the
+    source of anything a stage copies into the output or the metadata (same offsets)."""
+
     text: str
     rules: RuleSet
     site: str = "unknown"
@@ -35,3 +38,7 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     speeches: list[SpeechDraft] | None = None
     facts: dict = field(default_factory=dict)   # what one stage learns for a later one
+    raw: str = ""
+
+    def __post_init__(self):
+        self.raw = self.raw or self.text

@@ -73,14 +73,16 @@ def _field_pattern(pattern: str):
     return regex.compile(pattern, regex.VERSION1)
 
 
-def extract_metadata(m, rule: Rule) -> dict:
+def extract_metadata(m, rule: Rule, raw_line: str | None = None) -> dict:
     """Facts a chrome line states: its named groups, plus ``options.fields`` searched anywhere
-    in the line (sites print upload metadata in any order)."""
-    found = dict(m.groupdict())
+    in the line (sites print upload metadata in any order). Values are cut from ``raw_line``
+    (the line as written) at the offsets matched in the folded view."""
+    raw_line = m.string if raw_line is None else raw_line
+    found = {k: raw_line[m.start(k):m.end(k)] for k, v in m.groupdict().items() if v is not None}
     for key, pattern in rule.options.get("fields", {}).items():
         fm = _field_pattern(pattern).search(m.string)
         if fm and not found.get(key):
-            found[key] = fm.group(1)
+            found[key] = raw_line[fm.start(1):fm.end(1)]
     out = {}
     for key, value in found.items():
         if key in META_KEYS and value and value.strip():
@@ -99,9 +101,16 @@ def _gate(rule: Rule):
     return frozenset(req) if req else None
 
 
-def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposal]:
-    """Proposals of every data rule in ``rules`` over ``text``; fills ``metadata`` from extract rules."""
+def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None = None) -> list[Proposal]:
+    """Proposals of every data rule in ``rules`` over ``text`` (the folded view; ``raw`` is the
+    real text at the same offsets); fills ``metadata`` from extract rules."""
+    raw = text if raw is None else raw
     lines = split_lines(text)
+
+    def raw_stripped(line: Line) -> str:
+        lead = len(line.text) - len(line.text.lstrip())
+        return raw[line.start + lead:line.start + lead + len(line.text.strip())]
+
     claimed: dict[int, str] = {}  # line index -> rule id
     for rule in rules:
         if rule.kind == "zone":
@@ -114,7 +123,7 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposa
     for i in claimed:  # lines inside a zone or block may still state facts about the page
         for rule in line_rules:
             if rule.action == "extract" and (m := _line_matches(rule, lines, i)):
-                for k, v in extract_metadata(m, rule).items():
+                for k, v in extract_metadata(m, rule, raw_stripped(lines[i])).items():
                     metadata.setdefault(k, v)
                 break
     inline_rules = [r for r in rules if r.kind in ("inline", "table")]
@@ -132,20 +141,21 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict) -> list[Proposa
             if m is None:
                 continue
             if rule.action == "replace":
-                new = rule.pattern.sub(rule.replace, line.text)
-                if new == line.text:
+                raw_line = raw[line.start:line.end]
+                new = rule.pattern.sub(rule.replace, raw_line)
+                if new == raw_line:
                     continue
                 props.append(Proposal(line.start, line.end, new, rule.id))
                 break
             if rule.action == "extract":
-                for k, v in extract_metadata(m, rule).items():
+                for k, v in extract_metadata(m, rule, raw_stripped(line)).items():
                     metadata.setdefault(k, v)
             claimed[i] = rule.id
             break
         else:
             for gate, rule in gates:
                 if gate is None or any(c in line.text for c in gate):
-                    props.extend(_inline(rule, line))
+                    props.extend(_inline(rule, line, raw))
             continue
     props.extend(_merge_claimed(lines, claimed, len(text)))
     props.sort(key=lambda p: (p.start, p.end))
@@ -181,7 +191,7 @@ def _claim_block(rule: Rule, lines: list[Line], claimed: dict[int, str]) -> None
         i += 1
 
 
-def _inline(rule: Rule, line: Line) -> Iterator[Proposal]:
+def _inline(rule: Rule, line: Line, raw: str) -> Iterator[Proposal]:
     if rule.kind == "table":
         pattern = _table_pattern(rule)
         for m in pattern.finditer(line.text):
@@ -190,8 +200,26 @@ def _inline(rule: Rule, line: Line) -> Iterator[Proposal]:
     for m in rule.pattern.finditer(line.text):
         if m.start() == m.end():
             continue
-        new = m.expand(rule.replace) if rule.action == "replace" else ""
+        new = _expand_raw(m, rule.replace, raw, line.start) if rule.action == "replace" else ""
         yield Proposal(line.start + m.start(), line.start + m.end(), new, rule.id)
+
+
+def _expand_raw(m, template: str, raw: str, offset: int) -> str:
+    """``m.expand(template)`` with group values taken from the real text, not the folded view."""
+    if "\\" not in template and "$" not in template:
+        return template
+    parts = regex.split(r"\\(\d+)|\\g<(\w+)>", template)
+    out = []
+    for k, part in enumerate(parts):
+        if part is None:
+            continue
+        if k % 3 == 0:
+            out.append(part.encode().decode("unicode_escape") if "\\" in part else part)
+        else:
+            g = int(part) if part.isdigit() else part
+            if m.group(g) is not None:
+                out.append(raw[offset + m.start(g):offset + m.end(g)])
+    return "".join(out)
 
 
 _TABLE_CACHE: dict[int, object] = {}

@@ -16,6 +16,7 @@ from .engine import run_data_rules
 from .fixers import load_all
 from .provenance import Edit, Page, Proposal
 from .rules import STAGES, Rule, RuleSet, load_rules
+from .text import fold
 
 HEAD_BYTES = 4000
 
@@ -62,7 +63,7 @@ def _batches(rules: list[Rule]):
     fixers = load_all()
     data = [r for r in rules if r.kind != "fixer"]
     if data:
-        yield lambda ctx, data=data: run_data_rules(ctx.text, data, ctx.document)
+        yield lambda ctx, data=data: run_data_rules(ctx.text, data, ctx.document, raw=ctx.raw)
     for r in rules:
         if r.kind == "fixer":
             fn = fixers[r.fixer]
@@ -73,12 +74,13 @@ def run(text: str, *, source: str = "<text>", rules: RuleSet | None = None,
         options: Options | None = None) -> CleanResult:
     rules = rules or load_rules()
     page = Page(text)
-    ctx = Context(text=text, rules=rules, options=options or Options())
-    ctx.site = detect_site(text, rules)
+    ctx = Context(text=fold(text), rules=rules, options=options or Options(), raw=text)
+    ctx.site = detect_site(ctx.text, rules)
     counts: Counter = Counter()
     for stage in STAGES:
         for batch in _batches(rules.for_stage(stage, ctx.site)):
-            ctx.text = page.text
+            ctx.raw = page.text
+            ctx.text = fold(ctx.raw)
             props: list[Proposal] = batch(ctx)
             if not props:
                 continue
@@ -87,7 +89,7 @@ def run(text: str, *, source: str = "<text>", rules: RuleSet | None = None,
             if ctx.speeches:
                 for sp in ctx.speeches:
                     sp.start, sp.end = pmap(sp.start), pmap(sp.end, prefer_end=True)
-    ctx.text = page.text
+    ctx.raw = ctx.text = page.text
     return _result(source, text, page, ctx, counts)
 
 
@@ -115,12 +117,12 @@ def run_rule_alone(rule: Rule, text: str, *, rules: RuleSet | None = None,
                    site: str | None = None, options: Options | None = None) -> tuple[str, list[Proposal]]:
     """Apply one rule by itself to ``text``: what its examples and the safety tests check."""
     rules = rules or load_rules()
-    ctx = Context(text=text, rules=rules, site=site or (rule.scope if rule.scope != "generic" else "unknown"),
-                  options=options or Options())
+    ctx = Context(text=fold(text), rules=rules, raw=text,
+                  site=site or (rule.scope if rule.scope != "generic" else "unknown"), options=options or Options())
     if rule.kind == "fixer":
-        props = list(load_all()[rule.fixer](text, ctx, rule))
+        props = list(load_all()[rule.fixer](ctx.text, ctx, rule))
     else:
-        props = run_data_rules(text, [rule], ctx.document)
+        props = run_data_rules(ctx.text, [rule], ctx.document, raw=text)
     page = Page(text)
     page.apply(props)
     return page.text, props

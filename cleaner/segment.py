@@ -17,7 +17,7 @@ from .context import SpeechDraft
 from .engine import split_lines
 from .fixers import fixer
 from .provenance import Proposal
-from .text import ITEM_START as ENUMERATOR, ends_sentence
+from .text import ITEM_START as ENUMERATOR, ends_sentence, fold
 
 V1 = regex.VERSION1
 NUM = "一二三四五六七八九十百零〇两"
@@ -73,14 +73,19 @@ def iso_date(m) -> str | None:
 
 
 def strip_compilation(title: str) -> str:
-    return COMPILATION.sub("", title).strip()
+    """The title without its compilation marker; works on full-width text too (the marker is
+    found in the folded view and cut at the same offsets)."""
+    view = fold(title)
+    m = COMPILATION.search(view)
+    return (title[:m.start()] + title[m.end():]).strip() if m else title.strip()
 
 
-def entry_title(line: str) -> str | None:
+def entry_title(line: str, raw: str | None = None) -> str | None:
+    """The title an entry marker line carries ('' when none), or None for a line that is not one."""
     for pat in ENTRY_MARKERS:
         m = pat.match(line)
         if m:
-            return m.group("title").strip()
+            return (raw if raw is not None else line)[m.start("title"):m.end("title")].strip()
     return None
 
 
@@ -123,9 +128,12 @@ class Draft:
 
 
 class Segmenter:
-    def __init__(self, lines, document_title: str, rule_prefix: str):
+    def __init__(self, lines, document_title: str, rule_prefix: str, raw: str):
         self.lines = lines
         self.texts = [ln.text.strip() for ln in lines]
+        # the same lines as written: metadata is cut from here, at the offsets found in the view
+        self.raws = [raw[ln.start + len(ln.text) - len(ln.text.lstrip()):][:len(t)]
+                     for ln, t in zip(lines, self.texts)]
         self.doc_title = strip_compilation(document_title or "")
         self.rp = rule_prefix
         self.props: list[Proposal] = []
@@ -133,7 +141,7 @@ class Segmenter:
     # -- entries -------------------------------------------------------------------------
     def entries(self) -> list[tuple[int, int, str | None]]:
         """(first line, end line, marker title) of each compilation entry, or the whole page."""
-        marks = [(i, t) for i, s in enumerate(self.texts) if (t := entry_title(s)) is not None]
+        marks = [(i, t) for i, s in enumerate(self.texts) if (t := entry_title(s, self.raws[i])) is not None]
         if len(marks) < 2 and not (marks and any(COMPILATION.search(s) for s in self.texts[:marks[0][0] + 1])):
             return [(0, len(self.texts), None)]
         out = []
@@ -218,14 +226,15 @@ class Segmenter:
                 h.date = h.date or iso
                 self._drop(i, "header.date")
                 continue
-            s2 = DOC_PREFIX.sub("", s)
+            cut = len(s) - len(DOC_PREFIX.sub("", s))
+            s2, raw2 = s[cut:], self.raws[i][cut:]
             if (m := SPEAKER.match(s2)) and not NAME_STOP.search(s2) and (m.group("role") or len(s2) <= 4) \
                     and not is_speech_title(s2):
-                h.speaker = h.speaker or m.group("name")
+                h.speaker = h.speaker or raw2[m.start("name"):m.end("name")]
                 self._drop(i, "header.speaker")
                 continue
             if len(s2) <= 60 and not ends_sentence(s2):
-                h.titles.append((i, s2))
+                h.titles.append((i, raw2))
                 self._drop(i, "header.title")
             else:
                 self._drop(i, "header.junk")
@@ -234,7 +243,8 @@ class Segmenter:
             prefix = m.group("prefix").strip()
             sm = SPEAKER.match(prefix)
             if sm:
-                h.speaker = h.speaker or sm.group("name")
+                raw_prefix = self.raws[d.body_first][m.start("prefix"):m.end("prefix")].strip()
+                h.speaker = h.speaker or raw_prefix[sm.start("name"):sm.end("name")]
                 line = self.lines[d.body_first]
                 lead = len(line.text) - len(line.text.lstrip())
                 d.salutation_prefix = m.start("sal") + lead
@@ -246,16 +256,17 @@ class Segmenter:
         for i, t in d.header.titles:
             if not titles or titles[-1][1] != t:
                 titles.append((i, t))
-        candidates = [(i, t) for i, t in titles if strip_compilation(t) != self.doc_title or not COMPILATION.search(t)]
+        candidates = [(i, t) for i, t in titles
+                      if fold(strip_compilation(t)) != fold(self.doc_title) or not COMPILATION.search(fold(t))]
         if candidates:
             i, t = candidates[-1]
             if len(candidates) >= 2:
                 j, u = candidates[-2]
-                if j == i - 1 and not TITLE_WORDS.search(u) and TITLE_WORDS.search(t) and u != self.doc_title:
+                if j == i - 1 and not TITLE_WORDS.search(fold(u)) and TITLE_WORDS.search(fold(t)) and u != self.doc_title:
                     t = u + t
             return t
         marker = d.header.marker_title
-        if marker and strip_compilation(marker) != self.doc_title:
+        if marker and fold(strip_compilation(marker)) != fold(self.doc_title):
             return strip_compilation(marker)
         return None
 
@@ -265,11 +276,11 @@ class Segmenter:
 
 
 def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
-                 single_title: str | None = None) -> tuple[list[SpeechDraft], list[Proposal]]:
+                 single_title: str | None = None, raw: str | None = None) -> tuple[list[SpeechDraft], list[Proposal]]:
     lines = split_lines(text)
     if lines and lines[-1].text == "" and len(lines) > 1:
         lines = lines[:-1]
-    seg = Segmenter(lines, document_title, rule_prefix)
+    seg = Segmenter(lines, document_title, rule_prefix, raw if raw is not None else text)
     drafts: list[Draft] = []
     for first, end, marker in seg.entries():
         drafts.extend(seg.speeches_in(first, end, marker))
@@ -317,11 +328,11 @@ def segment(text: str, ctx, rule) -> list[Proposal]:
     在局系统…讲话, dated 2011-03-18, by 罗荣赓, whose text starts at 同志们:
     """
     doc_title = ctx.document.get("title") or ""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    if lines and not doc_title and COMPILATION.search(lines[0]):
-        ctx.document["title"] = lines[0].strip()
-        doc_title = lines[0].strip()
-    speeches, props = segment_text(text, doc_title, rule.id.rsplit(".", 1)[0] if rule.id.count(".") > 1 else "segment",
-                                   single_title=ctx.document.get("title"))
+    first = next((ln for ln in split_lines(text) if ln.text.strip()), None)
+    if first is not None and not doc_title and COMPILATION.search(first.text):
+        doc_title = ctx.raw[first.start:first.end].strip()
+        ctx.document["title"] = doc_title
+    speeches, props = segment_text(text, doc_title, "segment", single_title=ctx.document.get("title"),
+                                   raw=ctx.raw)
     ctx.speeches = speeches
     return props

@@ -21,6 +21,19 @@ ITEM_START = regex.compile(
 ENUMERATOR = regex.compile(ITEM_START.pattern[:-1] + r"|首先|其次|再次|最后|另外|此外|总之|同志们|各位)", regex.VERSION1)
 
 
+# Full-width ASCII forms (，；：（）！？１２…) fold 1:1 onto their half-width forms, so every rule
+# and check is written once and sees both; offsets do not move.
+WIDTH_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def fold(text: str) -> str:
+    """The width-folded view of ``text``: same length, same offsets.
+
+    ``同志们：（一）`` -> ``同志们:(一)``
+    """
+    return text.translate(WIDTH_FOLD)
+
+
 def ends_sentence(line: str) -> bool:
     """True when the line ends like a finished sentence (closing quotes/brackets skipped)."""
     s = line.rstrip()

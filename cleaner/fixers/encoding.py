@@ -80,7 +80,7 @@ def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
     Runs of characters a Latin-1/cp1252 decoder makes of bytes >= 0x80 are turned back into
     those bytes; every stretch of them that is valid multi-byte UTF-8 and reads as Chinese
     becomes the UTF-8 decoding. Once a page has such Chinese repairs, its other valid
-    stretches (curly quotes, dashes) are repaired too::
+    stretches (curly quotes, accented pinyin, private-use characters) are repaired too::
 
         "åœ¨åŒåˆ›å·¥ä½œä¼šè®®ä¸Šçš„è®²è¯"  ->  "在双创工作会议上的讲话"
         "â€œæ–‡æ˜Žäº¤é€šâ€"            ->  "“文明交通”"
@@ -96,8 +96,8 @@ def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
             found.append((m.start() + g.start(), m.start() + g.end(), new, _latin1_chinese(new)))
     if not any(chinese for *_, chinese in found):
         return []
-    return [Proposal(s, e, new, rule.id) for s, e, new, chinese in found
-            if chinese or all(_printable(c) for c in new)]
+    # the page is double-encoded: every valid multi-byte stretch is a repair (lossless)
+    return [Proposal(s, e, new, rule.id) for s, e, new, _chinese in found]
 
 
 # --------------------------------------------------------------------------------------
@@ -110,26 +110,32 @@ _LEADS = range(0xC2, 0xF5)
 
 
 @lru_cache(maxsize=65536)
-def _gbk_pairs(x: int, t: int) -> bool:
-    """Would a GBK decoder read bytes ``x t`` as one character?"""
+def _pairs(x: int, t: int, model: str) -> bool:
+    """Would a ``model`` (gbk or gb18030) decoder read bytes ``x t`` as one character?"""
     try:
-        bytes((x, t)).decode("gbk")
+        bytes((x, t)).decode(model)
         return True
     except UnicodeDecodeError:
         return False
 
 
-def _lost_ok(x: int, t: int | None) -> bool:
-    """Is byte ``x`` one a GBK decoder would have replaced (given the byte ``t`` after it)?"""
+def _lost_ok(x: int, t: int | None, model: str) -> bool:
+    """Could the decoder have replaced byte ``x`` (followed by byte ``t``) with U+FFFD?
+
+    Python's and Java's GBK decoders replace exactly the one lead byte they cannot pair and
+    go on at the next byte. ``model`` "gbk" (the default, conservative) also counts the
+    user-defined areas as unpairable; "gb18030" is used once the page shows that its decoder
+    mapped those areas to private-use characters instead.
+    """
     if x < 0x80:
         return False
     if x in (0x80, 0xFF) or t is None:
         return True
-    return not _gbk_pairs(x, t)
+    return not _pairs(x, t, model)
 
 
 @lru_cache(maxsize=8192)
-def _window(tail: bytes, pattern: tuple[int, ...], after: int | None) -> tuple[str, ...]:
+def _window(tail: bytes, pattern: tuple[int, ...], after: int | None, model: str = "gbk") -> tuple[str, ...]:
     """All decodings of ``tail + pattern`` consistent with UTF-8 and with how GBK loses bytes.
 
     ``pattern`` holds known bytes and holes (:data:`HOLE`, :data:`QHOLE`); ``after`` is the
@@ -160,7 +166,7 @@ def _window(tail: bytes, pattern: tuple[int, ...], after: int | None) -> tuple[s
                 if pattern[i] == QHOLE and cur[i] == 0x3F:
                     continue
                 nxt = cur[i + 1] if i + 1 < len(cur) else after
-                if not _lost_ok(cur[i], nxt):
+                if not _lost_ok(cur[i], nxt, model):
                     return
             results.add(s)
             return
@@ -174,24 +180,31 @@ def _window(tail: bytes, pattern: tuple[int, ...], after: int | None) -> tuple[s
     return tuple(sorted(results))
 
 
+@lru_cache(maxsize=65536)
 def _unit_bytes(c: str) -> bytes:
     return c.encode("gb18030")
 
 
-def _repair_run(run: str, after: int | None) -> tuple[str, int] | None:
+def _repair_run(run: str, after: int | None, model: str = "gbk") -> tuple[str, int] | None:
     """UTF-8 decoding of the GBK bytes of ``run``: ``(text, characters lost)``, or None.
 
     None when the bytes are not UTF-8 (with the lost bytes filled in), i.e. ``run`` is not
     GBK mojibake. A lost character becomes U+FFFD.
     """
+    got = _repair_run_full(run, after, model)
+    return None if got is None else got[:2]
+
+
+def _repair_run_full(run: str, after: int | None, model: str = "gbk") -> tuple[str, int, bool] | None:
+    """:func:`_repair_run` plus whether the bytes ended inside a character (a cut)."""
     if "\ufffd" not in run and "?" not in run:
         raw = run.encode("gb18030")
         try:
-            return raw.decode("utf-8"), 0
+            return raw.decode("utf-8"), 0, False
         except UnicodeDecodeError as exc:
             if exc.reason != "unexpected end of data" or exc.end != len(raw):
                 return None
-            return raw[:exc.start].decode("utf-8") + "\ufffd", 1
+            return raw[:exc.start].decode("utf-8") + "\ufffd", 1, True
     # with holes: a list of known bytes (ints) and hole markers
     seq: list[int] = []
     for c in run:
@@ -218,8 +231,7 @@ def _repair_run(run: str, after: int | None) -> tuple[str, int] | None:
                 chunk = bytes(seq[i:h])
                 out.append(chunk[:exc.start].decode("utf-8"))
                 out.append("\ufffd")  # cut at the end of the run: the rest of the character is lost
-                lost += 1
-                break
+                return "".join(out), lost + 1, True
             return None
         if h == n:
             break
@@ -233,7 +245,7 @@ def _repair_run(run: str, after: int | None) -> tuple[str, int] | None:
             nxt = seq[e] if seq[e] >= 0 else None
         else:
             nxt = after
-        cands = _window(tail, pattern, nxt)
+        cands = _window(tail, pattern, nxt, model)
         if len(cands) == 1:
             out.append(cands[0])
         else:
@@ -243,7 +255,7 @@ def _repair_run(run: str, after: int | None) -> tuple[str, int] | None:
                 out.append(_common_edges(cands))
                 lost += 1
         i = e
-    return "".join(out), lost
+    return "".join(out), lost, False
 
 
 def _common_edges(cands: tuple[str, ...]) -> str:
@@ -280,6 +292,100 @@ def _run_evidence(run: str, fixed: str) -> tuple[bool, bool, int]:
     return plausible, strong, cjk
 
 
+_GB_PUA = re.compile("[\ue000-\ue765]")
+_PARTIAL_MIN_VALID = 0.6     # share of a run's bytes in valid UTF-8 before pieces are tried
+
+
+def _mostly_utf8(run: str) -> bool:
+    raw = run.replace("\ufffd", "").encode("gb18030", errors="ignore")
+    if len(raw) < 6:
+        return False
+    valid = sum(m.end() - m.start() for m in _UTF8_MULTI.finditer(raw))
+    return valid >= _PARTIAL_MIN_VALID * len(raw)
+
+
+def _pieces(run: str, model: str) -> list[tuple[int, int, str, int]]:
+    """Stretches of a run that is not mojibake as a whole (bytes were dropped without a
+    trace, or the run mixes real text and mojibake) that decode on their own.
+
+    A stretch starts at a character whose GBK bytes start a UTF-8 character. When it ends at
+    a break, the last UTF-8 character before the break is left out: with bytes dropped there
+    it may be made of two characters' pieces and valid only by chance.
+    """
+    n = len(run)
+    starts = [i for i, c in enumerate(run)
+              if c != "?" and (c == "\ufffd" or 0xC2 <= _unit_bytes(c)[0] <= 0xF4)]
+    ok = lambda a, b: _repair_run_full(run[a:b], None, model)  # noqa: E731
+    out: list[tuple[int, int, str, int]] = []
+    pos = 0
+    for a in starts:
+        if a < pos:
+            continue
+        lo, step, hi = a, 2, None           # gallop, then bisect, to the longest valid stretch
+        while True:
+            b = min(n, a + step)
+            if ok(a, b) is not None:
+                lo = b
+                if b == n:
+                    break
+                step *= 2
+            else:
+                hi = b
+                break
+        while hi is not None and hi - lo > 1:
+            mid = (lo + hi) // 2
+            if ok(a, mid) is not None:
+                lo = mid
+            else:
+                hi = mid
+        pos = lo + 1 if lo < n else n
+        if lo - a < 3:
+            continue
+        clean = []                           # ends at a character boundary, no cut
+        for b in range(lo, a + 2, -1):
+            got = ok(a, b)
+            if got is not None and not got[2] and not run[b - 1] == "\ufffd":
+                if not clean or len(got[0]) < len(clean[-1][1]):
+                    clean.append((b, got[0], got[1]))
+                if len(clean) == (1 if lo == n else 2):
+                    break
+        want = 1 if lo == n else 2
+        if len(clean) < want:
+            continue
+        b, fixed, lost = clean[want - 1]
+        out.append((a, b, fixed, lost))
+    return out
+
+
+
+def _find_runs(text: str, model: str):
+    found = []
+    strong_cjk = 0
+    for m in _RUN.finditer(text):
+        run = m.group()
+        nxt = text[m.end()] if m.end() < len(text) else None
+        after = ord(nxt) if nxt is not None and nxt < "\x80" else None
+        got = _repair_run(run, after, model)
+        if got is None:
+            if len(run) >= 4 and _mostly_utf8(run):
+                for a, b, fixed, lost in _pieces(run, model):
+                    plausible, strong, cjk = _run_evidence(run[a:b], fixed)
+                    if strong:
+                        strong_cjk += cjk
+                        found.append((m.start() + a, m.start() + b, fixed, lost, True))
+            continue
+        fixed, lost = got
+        if fixed == run:
+            continue
+        plausible, strong, cjk = _run_evidence(run, fixed)
+        if not plausible:
+            continue
+        if strong:
+            strong_cjk += cjk
+        found.append((m.start(), m.end(), fixed, lost, strong))
+    return found, strong_cjk
+
+
 @fixer("mojibake-gbk")
 def mojibake_gbk(text: str, ctx, rule) -> list[Proposal]:
     """Repair UTF-8 that was decoded as GBK and saved again, recovering what is certain.
@@ -300,24 +406,11 @@ def mojibake_gbk(text: str, ctx, rule) -> list[Proposal]:
     """
     if text.isascii():
         return []
-    found = []
-    strong_cjk = 0
-    for m in _RUN.finditer(text):
-        run = m.group()
-        nxt = text[m.end()] if m.end() < len(text) else None
-        after = ord(nxt) if nxt is not None and nxt < "\x80" else None
-        got = _repair_run(run, after)
-        if got is None:
-            continue
-        fixed, lost = got
-        if fixed == run:
-            continue
-        plausible, strong, cjk = _run_evidence(run, fixed)
-        if not plausible:
-            continue
-        if strong:
-            strong_cjk += cjk
-        found.append((m.start(), m.end(), fixed, lost, strong))
+    found, strong_cjk = _find_runs(text, "gbk")
+    if strong_cjk >= 3 and any(_GB_PUA.search(text, s, e) for s, e, *_ in found):
+        # private-use characters inside the mojibake: its decoder mapped GBK's user-defined
+        # areas instead of losing them, so fewer byte values can be the lost ones
+        found, strong_cjk = _find_runs(text, "gb18030")
     if not found or strong_cjk < 3:
         return []
     if strong_cjk < 8:   # a little evidence: repair only the strong runs themselves

@@ -7,7 +7,7 @@ import regex
 
 from ..engine import split_lines
 from ..provenance import Proposal
-from ..text import NON_INITIAL, ends_sentence
+from ..text import fold, NON_INITIAL, ends_sentence
 from . import fixer
 
 # a number that is the quantity of something, not a page number
@@ -89,7 +89,7 @@ def running_headers(text: str, ctx, rule) -> list[Proposal]:
     it interrupts a sentence, and wherever it repeats the page title after its first use."""
     lines = _content_lines(text)
     counts = Counter(ln.text.strip() for ln in lines if 4 <= len(ln.text.strip()) <= 40)
-    title = (ctx.document.get("title") or "").strip()
+    title = fold(ctx.document.get("title") or "").strip()
     out, seen = [], set()
     for k, ln in enumerate(lines):
         key = ln.text.strip()

@@ -15,7 +15,7 @@ import regex
 
 from ..engine import split_lines
 from ..provenance import Proposal
-from ..text import CONTINUING, ENUMERATOR, ITEM_START, NON_INITIAL, ends_sentence
+from ..text import fold, CONTINUING, ENUMERATOR, ITEM_START, NON_INITIAL, ends_sentence
 from . import fixer
 
 SPACES = regex.compile(r"[ \t\u3000]+")
@@ -55,7 +55,7 @@ def wrap_spaces(text: str, ctx, rule) -> list[Proposal]:
     ``有所降 温`` -> ``有所降温``; ``局 (馆) 隆重`` -> ``局(馆)隆重``;
     ``…讲三句话。 第一句话:…`` -> ``…讲三句话。\\n第一句话:…``
     """
-    title = (ctx.document.get("title") or "").strip()
+    title = fold(ctx.document.get("title") or "").strip()
     out = []
     for ln in split_lines(text):
         s = ln.text

@@ -101,7 +101,7 @@ def to_simplified(text: str, ctx, rule) -> list[Proposal]:
     if ctx.options.script != "simplified" or not is_traditional(text):
         return []
     ctx.facts["converted"] = "t2s"
-    return _convert_lines(text, "t2s", rule.id)
+    return _convert_lines(ctx.raw, "t2s", rule.id)
 
 
 @fixer("s2t")
@@ -116,7 +116,7 @@ def to_traditional(text: str, ctx, rule) -> list[Proposal]:
     if changed == 0:
         return []
     ctx.facts["converted"] = "s2t"
-    return _convert_lines(text, "s2t", rule.id)
+    return _convert_lines(ctx.raw, "s2t", rule.id)
 
 
 # 著 stays 著 in simplified text only in these words; elsewhere t2s should have made it 着
