@@ -1,4 +1,4 @@
-"""The command line: ``cleaner clean``, ``cleaner rules``, ``cleaner --version``."""
+"""The command line: ``cleaner clean``, ``check``, ``fix``, ``explain``, ``rules``, ``--version``."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,12 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from . import __version__
-from .batch import Summary, run_batch, stream_to
+from . import __version__, clean_bytes
+from .batch import Summary, map_outcomes, run_batch, stream_to
+from .check import Finding, Plan, plan_file
 from .context import Options
-from .io import InputError, Item, expand_inputs, read_bytes
+from .decode import DecodeError
+from .io import InputError, Item, expand_inputs, read_bytes, write_atomic
 from .rules import load_rules
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -130,16 +132,175 @@ def clean(
 
 
 @app.command("rules")
-def rules_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readable list.")) -> None:
-    """List the rules: id, scope, stage and description."""
+def rules_cmd(
+    inputs: Optional[List[str]] = typer.Argument(None, help="With --stats: files or folders to clean."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output (list or --stats)."),
+    stats: bool = typer.Option(False, "--stats", help="Clean INPUT... and count how often each rule fires."),
+    doc: Optional[str] = typer.Option(None, "--doc", metavar="RULE-ID", help="Print one rule's page."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print the whole catalog as markdown."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="With --stats: worker processes (default: all cores)."),
+) -> None:
+    """List the rules: id, scope, stage and description (or --stats, --doc, --markdown)."""
+    from . import explain
+
     rs = load_rules()
-    if as_json:
+    if inputs and not stats:
+        raise typer.BadParameter("inputs are only taken with --stats")
+    if stats:
+        if not inputs:
+            raise typer.BadParameter("--stats needs INPUT files or folders")
+        report = _rule_stats(inputs, jobs or os.cpu_count() or 1)
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else explain.stats_table(report))
+    elif doc:
+        typer.echo(explain.rule_page(_find_rule(rs, doc), rs), nl=False)
+    elif markdown:
+        typer.echo(explain.catalog_markdown(rs), nl=False)
+    elif as_json:
         typer.echo(json.dumps([{"id": r.id, "scope": r.scope, "stage": r.stage, "kind": r.kind,
                                 "description": r.description, "file": r.path} for r in rs.rules],
                               ensure_ascii=False, indent=1))
-        return
-    for r in rs.rules:
-        typer.echo(f"{r.id:48} {r.scope:14} {r.stage:10} {r.description.splitlines()[0]}")
+    else:
+        for r in rs.rules:
+            typer.echo(f"{r.id:48} {r.scope:14} {r.stage:10} {r.description.splitlines()[0]}")
+
+
+def _find_rule(rs, rule_id: str):
+    try:
+        return rs.by_id(rule_id)
+    except KeyError:
+        near = [r.id for r in rs.rules if r.id.startswith(rule_id) or rule_id in r.id][:10]
+        hint = f"; did you mean: {', '.join(near)}" if near else "; see `cleaner rules`"
+        typer.echo(f"error: no rule {rule_id!r}{hint}", err=True)
+        raise typer.Exit(2)
+
+
+def _rule_stats(inputs: list[str], jobs: int) -> dict:
+    from .explain import rule_stats
+
+    failed = [0]
+
+    def per_file():
+        items = enumerate(iter_items(inputs, "raw", "text", "id"))
+        for outcomes in map_outcomes(items, Options(), jobs=jobs):
+            for o in outcomes:
+                if o.reject:
+                    failed[0] += 1
+                    typer.echo(f"error: {o.reject['source']}: {o.reject['reason']}", err=True)
+                else:
+                    yield o.rule_counts
+
+    report = rule_stats(per_file(), load_rules())
+    report["failed"] = failed[0]
+    return report
+
+
+# -- check / fix -----------------------------------------------------------------------------
+
+def _plans(inputs: list[str], options: Options) -> Iterator[Plan]:
+    """One plan per input file, sorted by path; unreadable inputs become E-READ findings."""
+    entries = sorted(expand_inputs(inputs), key=lambda e: e[0] if isinstance(e, tuple) else e)
+    for entry in entries:
+        if isinstance(entry, tuple):
+            yield Plan(entry[0], [Finding(entry[0], 1, 1, "E-READ", entry[1])], error=entry[1])
+            continue
+        try:
+            data = read_bytes(entry)
+        except InputError as exc:
+            reason = str(exc).removeprefix(f"{entry}: ")
+            yield Plan(entry, [Finding(entry, 1, 1, "E-READ", reason)], error=reason)
+            continue
+        yield plan_file(entry, data, options=options)
+
+
+def _script_option(script: str) -> Options:
+    if script not in ("simplified", "traditional", "keep"):
+        raise typer.BadParameter("--script must be simplified, traditional or keep")
+    return Options(script=script)
+
+
+@app.command()
+def check(
+    inputs: List[str] = typer.Argument(..., help="Files or directories (recursive)."),
+    fmt: str = typer.Option("text", "--format", help="text (path:line:col: RULE message), json or github."),
+    script: str = typer.Option("simplified", "--script", help="simplified, traditional or keep."),
+) -> None:
+    """Report what cleaning would change in each file; exit 1 when any file is not one clean speech."""
+    if fmt not in ("text", "json", "github"):
+        raise typer.BadParameter("--format must be text, json or github")
+    findings = [f for plan in _plans(inputs, _script_option(script)) for f in plan.findings]
+    if fmt == "json":
+        typer.echo(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        for f in findings:
+            typer.echo(f.github() if fmt == "github" else f.text())
+    if findings:
+        raise typer.Exit(1)
+
+
+@app.command()
+def fix(
+    inputs: List[str] = typer.Argument(..., help="Files or directories (recursive)."),
+    script: str = typer.Option("simplified", "--script", help="simplified, traditional or keep."),
+) -> None:
+    """Rewrite each file as its clean speech; a compilation becomes <stem>.<index>.txt files."""
+    failed = False
+    for plan in _plans(inputs, _script_option(script)):
+        if plan.error or (plan.changed and plan.path == "-"):
+            typer.echo(f"error: {plan.path}: {plan.error or 'cannot rewrite stdin'}", err=True)
+            failed = True
+        elif plan.changed:
+            failed |= not _apply(plan)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _apply(plan: Plan) -> bool:
+    """Write a plan's files (atomically) and say what was done; False when it had to stop."""
+    if plan.path.endswith((".gz", ".zst")):
+        typer.echo(f"error: {plan.path}: compressed; fix rewrites plain text files only", err=True)
+        return False
+    for out in plan.outputs:
+        if out.path != plan.path and os.path.exists(out.path) \
+                and Path(out.path).read_bytes() != out.text.encode("utf-8"):
+            typer.echo(f"error: {plan.path}: {out.path} exists and differs; not overwritten", err=True)
+            return False
+    for out in plan.outputs:
+        write_atomic(Path(out.path), out.text)
+    if plan.remove_original:
+        os.unlink(plan.path)
+        typer.echo(f"split {plan.path} -> {', '.join(o.path for o in plan.outputs)} "
+                   f"({plan.edits} edits; {plan.path} removed)")
+    else:
+        typer.echo(f"fixed {plan.path} ({plan.edits} edits)")
+    return True
+
+
+# -- explain ---------------------------------------------------------------------------------
+
+@app.command()
+def explain(
+    file: str = typer.Argument(..., help="The page to show."),
+    rule: Optional[str] = typer.Option(None, "--rule", metavar="PREFIX",
+                                       help="Mark only edits of rules whose id starts with PREFIX."),
+    plain: bool = typer.Option(False, "--plain", help="Plain text markers even on a terminal."),
+    script: str = typer.Option("simplified", "--script", help="simplified, traditional or keep."),
+) -> None:
+    """Show a page with every edit marked (rule id beside it) and where each speech starts."""
+    from . import explain as ex
+
+    try:
+        result = clean_bytes(read_bytes(file), source=file, options=_script_option(script))
+    except (InputError, DecodeError) as exc:
+        typer.echo(f"error: {file}: {str(exc).removeprefix(f'{file}: ')}", err=True)
+        raise typer.Exit(1)
+    pieces = ex.marked_page(result, rule)
+    typer.echo(ex.page_summary(result, ex.shown_edits(result, rule)))
+    if plain or not sys.stdout.isatty():
+        typer.echo(ex.render_plain(pieces), nl=False)
+    else:
+        from rich.console import Console
+        Console(highlight=False).print(ex.render_rich(pieces), soft_wrap=True, end="")
+    typer.echo("")
 
 
 if __name__ == "__main__":

@@ -48,11 +48,23 @@ SPEAKER = regex.compile(
 TITLE_WORDS = regex.compile(
     r"(?:讲话|讲话稿|讲话范文|讲话材料|发言|发言稿|发言材料|致辞|致词|讲稿|演讲稿|演讲|报告|主持词|范文|"
     r"动员会|会议|大会|上的讲话)(?:[((][^))]{1,20}[))])?$", V1)
-NAME_STOP = regex.compile(r"讲话|会议|工作|发言|报告|同志们|意见|通知|总结|方案|要求|领导|问题|情况|阶段|措施")
+NAME_STOP = regex.compile(r"讲话|会议|工作|发言|报告|同志们|意见|通知|总结|方案|要求|领导|问题|情况|阶段|措施|"
+                          r"文档|文库|下载|免费|付费|范文|网|收藏|举报|分享|阅读|积分|推荐|首页|浏览|会员|上传|"
+                          r"预览|全文|目录|正文|附件|标题|作者|来源|编辑|精选|大全|热门|最新|更多|登录|注册")
 CLOSING = regex.compile(r"(?:谢谢大家|谢谢各位|谢谢|完毕)[。!!.]?$|(?:圆满成功|身体健康|工作顺利|新局面|新台阶|新贡献|万事如意)[。!!]$", V1)
 DOC_PREFIX = regex.compile(r"^(?:文章标题|标题|题目|篇名)[::]\s*", V1)
 PAIR_TITLE = regex.compile(
     r"^(?P<a>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))和(?P<b>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))$", V1)
+
+
+def wrapped_title(upper: str, lower: str) -> bool:
+    """Two header lines that are one title wrapped in two: 在全局开展“两评一树”活动 / 动员会议上的讲话.
+    The upper opens a 在…上的讲话 title and the lower closes it, or the lower cannot stand alone."""
+    if " " in upper or TITLE_WORDS.search(upper) or len(upper) + len(lower) > 80:
+        return False
+    if upper.startswith(("在", "于")) and "上的" not in upper and ("上的" in lower or "会上" in lower):
+        return True
+    return lower[:1] in "的之上和及与暨" and bool(TITLE_WORDS.search(lower))
 
 
 def iso_date(m) -> str | None:
@@ -228,8 +240,9 @@ class Segmenter:
                 continue
             cut = len(s) - len(DOC_PREFIX.sub("", s))
             s2, raw2 = s[cut:], self.raws[i][cut:]
+            near_body = i >= d.header_lines[-1] - 2 if d.header_lines else True
             if (m := SPEAKER.match(s2)) and not NAME_STOP.search(s2) and (m.group("role") or len(s2) <= 4) \
-                    and not is_speech_title(s2):
+                    and not is_speech_title(s2) and near_body:
                 h.speaker = h.speaker or raw2[m.start("name"):m.end("name")]
                 self._drop(i, "header.speaker")
                 continue
@@ -262,7 +275,7 @@ class Segmenter:
             i, t = candidates[-1]
             if len(candidates) >= 2:
                 j, u = candidates[-2]
-                if j == i - 1 and not TITLE_WORDS.search(fold(u)) and TITLE_WORDS.search(fold(t)) and u != self.doc_title:
+                if j == i - 1 and wrapped_title(fold(u), fold(t)) and u != self.doc_title:
                     t = u + t
             return t
         marker = d.header.marker_title

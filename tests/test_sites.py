@@ -110,3 +110,20 @@ def test_seed_sites_are_still_detected(path):
     gold = json.loads(path.read_text(encoding="utf-8"))
     raw = FIXTURES / "seeds" / gold["source"]
     assert detect_site(decode(raw.read_bytes()).text, RULES) == gold["site"]
+
+
+def test_a_borrowed_ad_does_not_move_a_page_to_another_family():
+    """xiexiebang pages carry fwsir's inline ad; the ad alone must not outvote xiexiebang's own names."""
+    page = ("在双创工作会议上的讲话\n时间:2019-05-15 03:33:58 写写帮文库\n同志们:\n"
+            "主要是来学习、来取经的。[找文章到☆好范文 fwsir.com(http://www.xiexiebang.com)一站在手,写作无忧!]\n")
+    assert detect_site(page, RULES) == "xiexiebang"
+    assert detect_site("同志们:\n[找文章到☆好范文 fwsir.com(http://www.xiexiebang.com)一站在手,写作无忧!]\n",
+                       RULES) == "xiexiebang"
+
+
+def test_traditional_pages_are_detected():
+    """Detection runs on the page before 繁→简 conversion: signatures accept both scripts."""
+    assert detect_site("豆丁網 docin.com\n在會議上的講話\n", RULES) == "docin"
+    assert detect_site("百度文庫\n內容来自用戶:abc\n", RULES) == "baiduwenku"
+    assert detect_site("原創力文檔\n", RULES) == "book118"
+    assert detect_site("360doc個人圖書館\n", RULES) == "360doc"

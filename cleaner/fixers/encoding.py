@@ -15,9 +15,12 @@ clearly Chinese; otherwise the text is left alone.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import unicodedata
 from functools import lru_cache
+
+import regex
 
 from ..decode import chinese_score, common_chars
 from ..provenance import Proposal
@@ -262,14 +265,10 @@ def _common_edges(cands: tuple[str, ...]) -> str:
     """What all candidate decodings share at the start and the end, around one U+FFFD."""
     if not cands:
         return "\ufffd"
-    pre = 0
-    while all(len(c) > pre for c in cands) and len({c[pre] for c in cands}) == 1:
-        pre += 1
-    suf = 0
-    while all(len(c) > pre + suf for c in cands) and len({c[-1 - suf] for c in cands}) == 1:
-        suf += 1
-    first = cands[0]
-    return first[:pre] + "\ufffd" + (first[len(first) - suf:] if suf else "")
+    pre = os.path.commonprefix(list(cands))
+    rests = [c[len(pre):][::-1] for c in cands]
+    suf = os.path.commonprefix(rests)[::-1]
+    return pre + "\ufffd" + suf
 
 
 def _run_evidence(run: str, fixed: str) -> tuple[bool, bool, int]:
@@ -293,15 +292,20 @@ def _run_evidence(run: str, fixed: str) -> tuple[bool, bool, int]:
 
 
 _GB_PUA = re.compile("[\ue000-\ue765]")
+# GBK mojibake of Chinese holds, somewhere, three whole UTF-8 CJK characters (or CJK / full-width
+# punctuation) in a row once re-encoded; ordinary text essentially never does. One encode and
+# one search (the regex module is much faster than re here) rule out almost every clean page.
+_GATE = regex.compile(rb"(?:[\xe2-\xe9\xef][\x80-\xbf]{2}){3}")
 _PARTIAL_MIN_VALID = 0.6     # share of a run's bytes in valid UTF-8 before pieces are tried
 
 
 def _mostly_utf8(run: str) -> bool:
-    raw = run.replace("\ufffd", "").encode("gb18030", errors="ignore")
+    """Cheap test: do most of the run's GBK bytes read as UTF-8 (a few breaks allowed)?"""
+    raw = run.replace("\ufffd", "").encode("gb18030", errors="replace")
     if len(raw) < 6:
         return False
-    valid = sum(m.end() - m.start() for m in _UTF8_MULTI.finditer(raw))
-    return valid >= _PARTIAL_MIN_VALID * len(raw)
+    bad = raw.decode("utf-8", errors="replace").count("\ufffd")
+    return bad * 3 <= (1 - _PARTIAL_MIN_VALID) * len(raw)
 
 
 def _pieces(run: str, model: str) -> list[tuple[int, int, str, int]]:
@@ -404,7 +408,7 @@ def mojibake_gbk(text: str, ctx, rule) -> list[Proposal]:
     when exactly one byte fits; otherwise the character becomes U+FFFD and ``ctx.warnings``
     gets one line saying how many characters could not be recovered.
     """
-    if text.isascii():
+    if text.isascii() or not _GATE.search(text.encode("gb18030", errors="replace")):
         return []
     found, strong_cjk = _find_runs(text, "gbk")
     if strong_cjk >= 3 and any(_GB_PUA.search(text, s, e) for s, e, *_ in found):

@@ -29,10 +29,20 @@ def _is_cjkish(ch: str) -> bool:
     return bool(ch) and bool(CJKISH.match(ch))
 
 
+HEADER_DATE_END = regex.compile(r"[((]?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[))]?$", regex.VERSION1)
+SALUTATION_AHEAD = regex.compile(
+    r"(?:尊敬的|亲爱的|各位)?[^。!?;:,\s]{0,30}?(?:同志们|同事们|朋友们|老师们|同学们|女士们|先生们|代表们|来宾们|领导)\s*:",
+    regex.VERSION1)
+
+
 def _space_break(line: str, start: int, end: int, title: str) -> str | None:
     """What a run of spaces inside a line stands for: "\\n", "" or None (leave it)."""
     left, right = line[start - 1], line[end]
     before = line[:start].rstrip()
+    if SALUTATION_AHEAD.match(line, end) and len(before) <= 120:
+        return "\n"  # a header run into the salutation: 县委书记 XXX 同志们:
+    if HEADER_DATE_END.search(before) and len(before) <= 80:
+        return "\n"  # (2008年10月10日) 县委书记 …
     if left in SENTENCE_FINAL or (left in "”’」』" and len(before) > 1 and before[-2] in SENTENCE_FINAL):
         return "\n" if _is_cjkish(right) or right in "“《(" else None
     if ENUMERATOR.match(line[end:]) and left not in CONTINUING + ":;,;" and _is_cjkish(left):
