@@ -34,6 +34,7 @@ newline, and a compilation that ``fix`` splits into ``<stem>.<index>.txt`` files
 """
 from __future__ import annotations
 
+import os
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -167,9 +168,9 @@ def stable_form(title, speaker, date, text, clean: Callable[[str], CleanResult])
 
 def part_path(path: str, index: int) -> str:
     """Where speech ``index`` of a compilation goes: ``<stem>.<index>.txt`` next to the file."""
-    p = PurePath(path)
-    stem = p.name.rsplit(".", 1)[0] if "." in p.name[1:] else p.name
-    return str(p.with_name(f"{stem}.{index}.txt"))
+    folder, name = os.path.split(path)
+    stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
+    return os.path.join(folder, f"{stem}.{index}.txt")
 
 
 # -- planning one file ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ space); an inserted line break is also printed, so the marked page keeps the cle
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -195,10 +196,10 @@ def _examples(rule: Rule, rules: RuleSet):
 
 def rule_fields(rule: Rule) -> list[tuple[str, str]]:
     fields = [("id", rule.id), ("scope", rule.scope), ("stage", rule.stage), ("kind", rule.kind)]
-    if rule.kind != "fixer":
-        fields.append(("action", rule.action))
-    else:
+    if rule.kind == "fixer":
         fields.append(("fixer", rule.fixer or ""))
+    elif rule.kind != "table":
+        fields.append(("action", rule.action))
     fields.append(("file", f"rules/{rule.path}"))
     return fields
 
@@ -214,7 +215,24 @@ def rule_page(rule: Rule, rules: RuleSet) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _escape_invisible(s: str) -> str:
+    """Control, format and odd space characters as escapes (\\r, \\u200b); newlines stay."""
+    def esc(c: str) -> str:
+        if c in "\n ":
+            return c
+        if c == "\r":
+            return "\\r"
+        if c == "\t":
+            return "\\t"
+        cat = unicodedata.category(c)
+        return f"\\u{ord(c):04x}" if cat in ("Cc", "Cf", "Zl", "Zp") or (cat == "Zs" and c != "\u3000") else c
+    return "".join(esc(c) for c in s)
+
+
 def _fence(s: str) -> str:
+    if not s:
+        return "(empty)"
+    s = _escape_invisible(s)
     ticks = "```"
     while ticks in s:
         ticks += "`"
@@ -235,7 +253,8 @@ def catalog_markdown(rules: RuleSet) -> str:
            "Stages run in this order: " + " → ".join(s for s in STAGES if by_stage[s]) + ". "
            "Each rule's examples are part of the test suite: *changes* (text the rule must change, "
            "shown with what the rule alone makes of it), *keeps* (text it must leave alone) and "
-           "*fixes* (exact input and output).", ""]
+           "*fixes* (exact input and output). In examples, invisible characters are written as "
+           "escapes (`\\r`, `\\u200b`).", ""]
     for stage, rs in by_stage.items():
         if rs:
             out.append(f"- {stage}: " + ", ".join(f"[`{r.id}`](#{_anchor(r.id)})" for r in rs))

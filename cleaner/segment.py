@@ -44,7 +44,7 @@ DATE = regex.compile(
 ROLES = (r"书记|副书记|县长|区长|市长|省长|州长|主任|局长|部长|主席|校长|厅长|处长|科长|镇长|乡长|院长|"
          r"总经理|董事长|经理|委员|秘书长|理事长|会长|社长|行长|所长|站长|队长|组长|司令员|政委|馆长|总裁|负责人")
 SPEAKER = regex.compile(
-    rf"^(?:——\s*)?(?P<role>[\p{{Han}}A-Za-z]{{0,16}}?(?:{ROLES}))?\s*(?P<name>[\p{{Han}}]{{2,4}}|[XxＸ×*某]{{2,4}}|[\p{{Han}}][XxＸ×*某]{{1,2}})(?:\s*同志)?$", V1)
+    rf"^(?:——\s*)?(?P<role>[\p{{Han}}A-Za-z、]{{0,20}}?(?:{ROLES}))?\s*(?P<name>[\p{{Han}}]{{2,4}}|[XxＸ×*某]{{2,4}}|[\p{{Han}}][XxＸ×*某]{{1,2}})(?:\s*同志)?$", V1)
 TITLE_WORDS = regex.compile(
     r"(?:讲话|讲话稿|讲话范文|讲话材料|发言|发言稿|发言材料|致辞|致词|讲稿|演讲稿|演讲|报告|主持词|范文|"
     r"动员会|会议|大会|上的讲话)(?:[((][^))]{1,20}[))])?$", V1)
@@ -52,6 +52,9 @@ NAME_STOP = regex.compile(r"讲话|会议|工作|发言|报告|同志们|意见|
                           r"文档|文库|下载|免费|付费|范文|网|收藏|举报|分享|阅读|积分|推荐|首页|浏览|会员|上传|"
                           r"预览|全文|目录|正文|附件|标题|作者|来源|编辑|精选|大全|热门|最新|更多|登录|注册")
 CLOSING = regex.compile(r"(?:谢谢大家|谢谢各位|谢谢|完毕)[。!!.]?$|(?:圆满成功|身体健康|工作顺利|新局面|新台阶|新贡献|万事如意)[。!!]$", V1)
+DATE_IN_LINE = regex.compile(
+    rf"[((]?\s*(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日\s*[))]?", V1)
+NOT_A_TITLE = regex.compile(r"文档价格|积分|下载|VIP|会员|付费|免费|浏览|收藏|举报|分享|上传|\d+(?:\.\d+)?\s*元|页数|格式|评论", V1)
 DOC_PREFIX = regex.compile(r"^(?:文章标题|标题|题目|篇名)[::]\s*", V1)
 PAIR_TITLE = regex.compile(
     r"^(?P<a>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))和(?P<b>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))$", V1)
@@ -238,6 +241,16 @@ class Segmenter:
                 h.date = h.date or iso
                 self._drop(i, "header.date")
                 continue
+            if (m := DATE_IN_LINE.search(s)) and (iso := iso_date(m)) and (m.start() == 0 or m.end() == len(s)):
+                rest = (s[:m.start()] + s[m.end():]).strip()
+                rm = SPEAKER.match(rest) if rest else None
+                if not rest or (rm and not NAME_STOP.search(rest)):
+                    h.date = h.date or iso
+                    if rm:
+                        raw_rest = (self.raws[i][:m.start()] + self.raws[i][m.end():]).strip()
+                        h.speaker = h.speaker or raw_rest[rm.start("name"):rm.end("name")]
+                    self._drop(i, "header.date")
+                    continue
             cut = len(s) - len(DOC_PREFIX.sub("", s))
             s2, raw2 = s[cut:], self.raws[i][cut:]
             near_body = i >= d.header_lines[-1] - 2 if d.header_lines else True
@@ -246,7 +259,7 @@ class Segmenter:
                 h.speaker = h.speaker or raw2[m.start("name"):m.end("name")]
                 self._drop(i, "header.speaker")
                 continue
-            if len(s2) <= 60 and not ends_sentence(s2):
+            if len(s2) <= 60 and not ends_sentence(s2) and not NOT_A_TITLE.search(s2):
                 h.titles.append((i, raw2))
                 self._drop(i, "header.title")
             else:

@@ -58,6 +58,10 @@ _LATIN1_BYTE = {chr(b): b for b in range(0x80, 0x100)} | _CP1252_EXTRA
 _LATIN1_TABLE = str.maketrans({c: chr(b) for c, b in _LATIN1_BYTE.items()})
 _LATIN1_RUN = re.compile("[" + "".join(sorted(_LATIN1_BYTE)).replace("\\", "\\\\").replace("]", "\\]")
                          .replace("^", "\\^").replace("-", "\\-") + "]{2,}")
+# a lead byte of a 3-byte UTF-8 character (CJK, CJK punctuation, full-width forms) then a
+# continuation byte, as Latin-1/cp1252 shows them: a clean page almost never has one
+_LATIN1_GATE = re.compile("[\u00e2-\u00e9\u00ef][" + "".join(
+    re.escape(c) for c, b in sorted(_LATIN1_BYTE.items()) if b < 0xC0) + "]")
 _UTF8_MULTI = re.compile(
     rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
@@ -89,7 +93,7 @@ def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
         "â€œæ–‡æ˜Žäº¤é€šâ€"            ->  "“文明交通”"
         "café, chuàng"                  ->  unchanged
     """
-    if text.isascii():
+    if text.isascii() or not _LATIN1_GATE.search(text):
         return []
     found: list[tuple[int, int, str, bool]] = []
     for m in _LATIN1_RUN.finditer(text):
@@ -248,17 +252,23 @@ def _repair_run_full(run: str, after: int | None, model: str = "gbk") -> tuple[s
             nxt = seq[e] if seq[e] >= 0 else None
         else:
             nxt = after
-        cands = _window(tail, pattern, nxt, model)
-        if len(cands) == 1:
-            out.append(cands[0])
-        else:
-            if pattern == (QHOLE,) and not tail:
-                out.append("?")      # a plain question mark between characters
-            else:
-                out.append(_common_edges(cands))
-                lost += 1
+        fixed, certain = _resolve(tail, pattern, nxt, model)
+        out.append(fixed)
+        if not certain:
+            lost += 1
         i = e
     return "".join(out), lost, False
+
+
+@lru_cache(maxsize=8192)
+def _resolve(tail: bytes, pattern: tuple[int, ...], after: int | None, model: str) -> tuple[str, bool]:
+    """The window's text and whether it is certain (else its lost character is U+FFFD)."""
+    cands = _window(tail, pattern, after, model)
+    if len(cands) == 1:
+        return cands[0], True
+    if pattern == (QHOLE,) and not tail:
+        return "?", True      # a plain question mark between characters
+    return _common_edges(cands), False
 
 
 def _common_edges(cands: tuple[str, ...]) -> str:
@@ -296,16 +306,26 @@ _GB_PUA = re.compile("[\ue000-\ue765]")
 # punctuation) in a row once re-encoded; ordinary text essentially never does. One encode and
 # one search (the regex module is much faster than re here) rule out almost every clean page.
 _GATE = regex.compile(rb"(?:[\xe2-\xe9\xef][\x80-\xbf]{2}){3}")
-_PARTIAL_MIN_VALID = 0.6     # share of a run's bytes in valid UTF-8 before pieces are tried
 
 
-def _mostly_utf8(run: str) -> bool:
-    """Cheap test: do most of the run's GBK bytes read as UTF-8 (a few breaks allowed)?"""
-    raw = run.replace("\ufffd", "").encode("gb18030", errors="replace")
-    if len(raw) < 6:
-        return False
-    bad = raw.decode("utf-8", errors="replace").count("\ufffd")
-    return bad * 3 <= (1 - _PARTIAL_MIN_VALID) * len(raw)
+def _suspect_start(seg: str) -> int | None:
+    """Byte offset where the last UTF-8 character before the break in ``seg`` starts.
+
+    That character may straddle bytes dropped without a trace, so a piece must end before
+    it. None when ``seg`` holds lost bytes (then the caller trims more conservatively).
+    """
+    if "\ufffd" in seg or "?" in seg:
+        return None
+    raw = seg.encode("gb18030")
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        prefix = raw[:exc.start]
+    dec = codecs.getincrementaldecoder("utf-8")()
+    txt = dec.decode(prefix, final=False)
+    complete = len(prefix) - len(dec.getstate()[0])
+    return complete - len(txt[-1].encode("utf-8")) if txt else 0
 
 
 def _pieces(run: str, model: str) -> list[tuple[int, int, str, int]]:
@@ -313,8 +333,9 @@ def _pieces(run: str, model: str) -> list[tuple[int, int, str, int]]:
     trace, or the run mixes real text and mojibake) that decode on their own.
 
     A stretch starts at a character whose GBK bytes start a UTF-8 character. When it ends at
-    a break, the last UTF-8 character before the break is left out: with bytes dropped there
-    it may be made of two characters' pieces and valid only by chance.
+    a break, the last UTF-8 character before the break is left out (two, when lost bytes make
+    it unclear which): with bytes dropped there it may be made of two characters' pieces and
+    valid only by chance.
     """
     n = len(run)
     starts = [i for i, c in enumerate(run)
@@ -345,15 +366,19 @@ def _pieces(run: str, model: str) -> list[tuple[int, int, str, int]]:
         pos = lo + 1 if lo < n else n
         if lo - a < 3:
             continue
+        limit = None if lo == n else _suspect_start(run[a:lo + 1])
         clean = []                           # ends at a character boundary, no cut
         for b in range(lo, a + 2, -1):
             got = ok(a, b)
-            if got is not None and not got[2] and not run[b - 1] == "\ufffd":
-                if not clean or len(got[0]) < len(clean[-1][1]):
-                    clean.append((b, got[0], got[1]))
-                if len(clean) == (1 if lo == n else 2):
-                    break
-        want = 1 if lo == n else 2
+            if got is None or got[2] or run[b - 1] == "\ufffd":
+                continue
+            if limit is not None and len(run[a:b].encode("gb18030")) > limit:
+                continue
+            if not clean or len(got[0]) < len(clean[-1][1]):
+                clean.append((b, got[0], got[1]))
+            if len(clean) == (1 if lo == n or limit is not None else 2):
+                break
+        want = 1 if lo == n or limit is not None else 2
         if len(clean) < want:
             continue
         b, fixed, lost = clean[want - 1]
@@ -371,7 +396,7 @@ def _find_runs(text: str, model: str):
         after = ord(nxt) if nxt is not None and nxt < "\x80" else None
         got = _repair_run(run, after, model)
         if got is None:
-            if len(run) >= 4 and _mostly_utf8(run):
+            if len(run) >= 4 and _GATE.search(run.encode("gb18030", errors="replace")):
                 for a, b, fixed, lost in _pieces(run, model):
                     plausible, strong, cjk = _run_evidence(run[a:b], fixed)
                     if strong:

@@ -25,6 +25,17 @@ CLOSINGS = regex.compile(r"^(?:谢谢|谢谢大家|谢谢各位|此致|敬礼|�
 HEADING_MAX = 60
 
 
+TITLE_END = regex.compile(r"(?:讲话|讲话稿|发言|发言稿|致辞|讲稿|演讲稿|报告|主持词|范文)(?:[((][^))]{1,12}[))])?$", regex.VERSION1)
+DATE_LINE = regex.compile(r"^[((]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[))]?$", regex.VERSION1)
+
+
+def is_header_line(line: str) -> bool:
+    """A title, a date line or a bare name: lines that are never half of a wrapped paragraph."""
+    if len(line) <= 60 and TITLE_END.search(line) and not any(c in line for c in "。!?,"):
+        return True
+    return bool(DATE_LINE.match(line)) or (len(line) <= 4 and not any(c in line for c in "。!?,;、"))
+
+
 def _is_cjkish(ch: str) -> bool:
     return bool(ch) and bool(CJKISH.match(ch))
 
@@ -109,6 +120,8 @@ def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
         return True
     if ENUMERATOR.match(nxt) or _indented(next_raw) and width:
         return False
+    if is_header_line(prev) or is_header_line(nxt):
+        return False  # titles, dates and names stand on their own lines
     if prev[-1] in ",、,;;":
         return True
     if ITEM_START.match(prev) and len(prev) <= HEADING_MAX and not any(c in prev for c in "。!?!?"):
