@@ -109,7 +109,7 @@ def pss_bytes(pid: int) -> int:
 class Sampler(threading.Thread):
     """Polls the process tree under ``pid``: peak summed RSS, peak summed PSS, peak processes."""
 
-    def __init__(self, pid: int, interval: float = 0.05, pss_every: int = 4):
+    def __init__(self, pid: int, interval: float = 0.05, pss_every: int = 1):
         super().__init__(daemon=True)
         self.pid, self.interval, self.pss_every = pid, interval, pss_every
         self.peak_rss = self.peak_pss = self.peak_procs = self.samples = 0
@@ -135,9 +135,22 @@ def loadavg() -> float | None:
         return None
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all CPUs, from /proc/stat)."""
+    try:
+        with open("/proc/stat") as fh:
+            f = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = f[3] + (f[4] if len(f) > 4 else 0)       # idle + iowait
+    guest = sum(f[8:10]) if len(f) > 9 else 0       # already counted in user/nice
+    return (sum(f) - idle - guest) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(label: str, cmd: list[str], input_bytes: int, log: Path) -> dict:
     """Run ``cmd`` as a subprocess; its wall time, CPU time and memory."""
     load0 = loadavg()
+    busy0 = busy_seconds()
     with log.open("wb") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
@@ -147,14 +160,19 @@ def measure(label: str, cmd: list[str], input_bytes: int, log: Path) -> dict:
         wall = time.perf_counter() - t0
         sampler.stop.set()
         sampler.join()
+    busy = busy_seconds() - busy0
     proc.returncode = os.waitstatus_to_exitcode(status)
     cpu = ru.ru_utime + ru.ru_stime
+    max_proc = ru.ru_maxrss * 1024
     return {
         "label": label, "cmd": [str(c) for c in cmd], "exit": proc.returncode,
         "seconds": wall, "cpu_seconds": cpu, "input_bytes": input_bytes,
         "mb_per_s": input_bytes / MB / wall, "mb_per_cpu_s": input_bytes / MB / cpu if cpu else None,
-        "peak_tree_rss_mb": sampler.peak_rss / MB, "peak_tree_pss_mb": sampler.peak_pss / MB,
-        "max_process_rss_mb": ru.ru_maxrss * 1024 / MB, "peak_processes": sampler.peak_procs,
+        # the tree holds at least its largest process (a short run may end between samples)
+        "peak_tree_rss_mb": max(sampler.peak_rss, max_proc) / MB, "peak_tree_pss_mb": sampler.peak_pss / MB,
+        "max_process_rss_mb": max_proc / MB, "peak_processes": sampler.peak_procs,
+        # CPUs kept busy by everything else on the machine while this ran (contention)
+        "other_cpus": max(0.0, busy - cpu) / wall,
         "samples": sampler.samples, "loadavg_before": load0, "loadavg_after": loadavg(),
         "stderr_tail": log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:],
     }
@@ -233,7 +251,7 @@ def remove(paths) -> None:
 def fmt_row(r: dict) -> str:
     return (f"{r['label']:<12} {r['seconds']:>9.2f} {r['cpu_seconds']:>8.2f} {r['input_bytes'] / MB:>8.1f} "
             f"{r['mb_per_s']:>8.2f} {r['peak_tree_rss_mb']:>9.0f} {r['peak_tree_pss_mb']:>9.0f} "
-            f"{r['max_process_rss_mb']:>9.0f} {r['peak_processes']:>5}")
+            f"{r['max_process_rss_mb']:>9.0f} {r['peak_processes']:>5} {r['other_cpus']:>6.2f}")
 
 
 def main(argv=None) -> int:
@@ -323,15 +341,18 @@ def main(argv=None) -> int:
 
     # ---- report
     head = (f"{'run':<12} {'seconds':>9} {'CPU s':>8} {'MB in':>8} {'MB/s':>8} "
-            f"{'peak RSS':>9} {'peak PSS':>9} {'max proc':>9} {'procs':>5}")
+            f"{'peak RSS':>9} {'peak PSS':>9} {'max proc':>9} {'procs':>5} {'other':>6}")
     lines = [f"cleaner benchmark {started:%Y-%m-%d %H:%M %Z}: {manifest['files']} files, "
              f"{manifest['bytes'] / MB:.1f} MB ({manifest['fixture_pages']} fixture pages x up to "
              f"{manifest['copies']} copies); JSONL {manifest['jsonl_bytes'] / MB:.1f} MB",
              f"{info_version}; Python {info['python']}; {info['cpu_count']} CPUs ({info['cpu_model']}); "
              f"{info['platform']}",
-             "", head + "   (memory in MB: tree sums and the largest single process)", "-" * len(head)]
+             "", head, "-" * len(head)]
     for label in labels:
         lines.append(fmt_row(best[label]))
+    lines.append("(MB = 10**6 bytes; MB/s = MB in / wall seconds; CPU s = user + system of the process tree;")
+    lines.append(" peak RSS / PSS = peak of the process tree's summed RSS / PSS; max proc = largest single")
+    lines.append(" process RSS; other = CPUs kept busy by other programs meanwhile: > 0.2 means a noisy run)")
     lines.append(f"(cleaner start-up, `cleaner --version`: {startup:.2f} s)")
 
     ratios: dict[str, float] = {}

@@ -65,7 +65,7 @@ def wrapped_title(upper: str, lower: str) -> bool:
     The upper opens a 在…上的讲话 title and the lower closes it, or the lower cannot stand alone."""
     if " " in upper or TITLE_WORDS.search(upper) or len(upper) + len(lower) > 80:
         return False
-    if upper.startswith(("在", "于")) and "上的" not in upper and ("上的" in lower or "会上" in lower):
+    if "在" in upper and "上的" not in upper and ("上的" in lower or "会上" in lower):
         return True
     return lower[:1] in "的之上和及与暨" and bool(TITLE_WORDS.search(lower))
 

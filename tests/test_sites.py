@@ -127,3 +127,10 @@ def test_traditional_pages_are_detected():
     assert detect_site("百度文庫\n內容来自用戶:abc\n", RULES) == "baiduwenku"
     assert detect_site("原創力文檔\n", RULES) == "book118"
     assert detect_site("360doc個人圖書館\n", RULES) == "360doc"
+
+
+def test_inline_ads_alone_do_not_name_the_family():
+    """An ad pasted inside a body line names the site that wrote the ad, not the page's site."""
+    page = ("在表彰大会上的讲话\n同志们:\n力求扎实推进取得实效。【更多精彩范文请访问第一范文网 www.diyifanwen.com】一会儿,"
+            "陈衍桃同志还代表督导组作重要讲话。[找文章到☆好范文 www.fwsir.com 一站在手,写作无忧!]谢谢大家!\n")
+    assert detect_site(page, RULES) == "unknown"

@@ -24,6 +24,6 @@ def fixer(name: str) -> Callable[[Fixer], Fixer]:
 
 def load_all() -> dict[str, Fixer]:
     """Import every fixer module so that its functions register themselves."""
-    from . import chrome, layout, web, script, pages, paragraphs, repeats  # noqa: F401
+    from . import chrome, encoding, layout, web, script, pages, paragraphs, repeats  # noqa: F401
     from .. import segment, dedupe  # noqa: F401
     return FIXERS

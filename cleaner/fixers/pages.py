@@ -7,7 +7,7 @@ import regex
 
 from ..engine import split_lines
 from ..provenance import Proposal
-from ..text import fold, NON_INITIAL, ends_sentence
+from ..text import ITEM_START, NON_INITIAL, ends_sentence, fold
 from . import fixer
 
 # a number that is the quantity of something, not a page number
@@ -37,10 +37,16 @@ def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
         if m and k + 1 < len(lines) and not ends_sentence(body[:m.start()]):
             out.append(Proposal(line.start + m.start(), line.start + m.end(), "", rule.id))
             continue
-        if k == 0 or ends_sentence(lines[k - 1].text):
-            continue
         m = LEAD_NUMBER.match(body)
-        if m and len(body) > m.end():
+        if not m or len(body) <= m.end() or k == 0:
+            continue
+        rest = body[m.end():]
+        after_break = not ends_sentence(lines[k - 1].text)
+        # after a finished sentence a number is a page number only when it plainly stands apart
+        # from what follows: a paragraph it is glued to, or an item heading after a space
+        glued = m.end() == len(m.group(1)) and len(rest) >= 20
+        spaced = m.end() > len(m.group(1)) and (ITEM_START.match(rest) or len(rest) >= 30)
+        if after_break or glued or spaced:
             out.append(Proposal(line.start, line.start + m.end(), "", rule.id))
     return out
 

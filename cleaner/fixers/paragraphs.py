@@ -60,7 +60,8 @@ def _space_break(line: str, start: int, end: int, title: str) -> str | None:
         return "\n"
     head = before.strip()
     rest = line[end:]
-    if (ITEM_START.match(head) or head == title) and len(head) <= HEADING_MAX and not any(
+    marker = ITEM_START.match(head)
+    if ((marker and marker.end() < len(head)) or head == title) and len(head) <= HEADING_MAX and not any(
             c in head for c in "。!?;") and len(rest) >= 30 and any(c in rest for c in "。!?"):
         return "\n"
     if _is_cjkish(left) and _is_cjkish(right) and not (left.isdigit() and right.isdigit()):
