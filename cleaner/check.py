@@ -180,9 +180,15 @@ def plan_file(path: str, data: bytes, *, options: Options | None = None,
     """Check one file: its findings and the files ``fix`` would write in its place."""
     rules = rules or load_rules()
     try:
-        result = clean_bytes(data, source=path, options=options, rules=rules)
+        return _plan(path, data, options, rules)
     except DecodeError as exc:
         return _error_plan(path, "E-DECODE", str(exc))
+    except Exception as exc:  # a bug must not hide the other files' findings
+        return _error_plan(path, "E-INTERNAL", f"{exc.__class__.__name__}: {exc}")
+
+
+def _plan(path: str, data: bytes, options: Options | None, rules: RuleSet) -> Plan:
+    result = clean_bytes(data, source=path, options=options, rules=rules)
     clean = _Cleaner(options, rules)
     clean.cache[result.source_text] = result
     plan = Plan(path)

@@ -24,6 +24,7 @@ import regex
 
 from ..decode import chinese_score, common_chars
 from ..provenance import Proposal
+from ..text import fold
 from . import fixer
 
 # --------------------------------------------------------------------------------------
@@ -40,6 +41,19 @@ def _printable(c: str) -> bool:
     if c in "\t\n\r\f":
         return True
     return unicodedata.category(c) not in ("Cc", "Cf", "Co", "Cn", "Cs")
+
+
+def _real_text(text: str, ctx) -> str:
+    """The text to work on: ``ctx.raw`` when it is the real text behind the folded view.
+
+    Stages are shown a width-folded view (full-width forms folded to ASCII, same offsets);
+    mojibake must be re-encoded from the real characters (GBK mojibake is full of full-width
+    forms), so the fixers read ``ctx.raw`` whenever it is the text ``text`` is a view of.
+    """
+    raw = getattr(ctx, "raw", None)
+    if raw and raw is not text and len(raw) == len(text) and fold(raw) == text:
+        return raw
+    return text
 
 
 # --------------------------------------------------------------------------------------
@@ -95,6 +109,7 @@ def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
     """
     if text.isascii() or not _LATIN1_GATE.search(text):
         return []
+    text = _real_text(text, ctx)
     found: list[tuple[int, int, str, bool]] = []
     for m in _LATIN1_RUN.finditer(text):
         raw = m.group().translate(_LATIN1_TABLE).encode("latin-1")
@@ -433,7 +448,10 @@ def mojibake_gbk(text: str, ctx, rule) -> list[Proposal]:
     when exactly one byte fits; otherwise the character becomes U+FFFD and ``ctx.warnings``
     gets one line saying how many characters could not be recovered.
     """
-    if text.isascii() or not _GATE.search(text.encode("gb18030", errors="replace")):
+    if text.isascii():
+        return []
+    text = _real_text(text, ctx)
+    if not _GATE.search(text.encode("gb18030", errors="replace")):
         return []
     found, strong_cjk = _find_runs(text, "gbk")
     if strong_cjk >= 3 and any(_GB_PUA.search(text, s, e) for s, e, *_ in found):

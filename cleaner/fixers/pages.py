@@ -44,7 +44,7 @@ def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
         after_break = not ends_sentence(lines[k - 1].text)
         # after a finished sentence a number is a page number only when it plainly stands apart
         # from what follows: a paragraph it is glued to, or an item heading after a space
-        glued = m.end() == len(m.group(1)) and len(rest) >= 20
+        glued = m.end() == len(m.group(1)) and len(rest) >= 20 and not m.group(1).startswith("0")
         spaced = m.end() > len(m.group(1)) and (ITEM_START.match(rest) or len(rest) >= 30)
         if after_break or glued or spaced:
             out.append(Proposal(line.start, line.start + m.end(), "", rule.id))
