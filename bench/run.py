@@ -211,6 +211,18 @@ def machine() -> dict:
             "python": sys.version.split()[0], "python_impl": platform.python_implementation()}
 
 
+def git_state() -> dict:
+    """The commit measured, and whether the package sources differ from it (read-only git)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT,
+                                  timeout=20).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "cleaner", "rules").splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD") or None, "dirty_files": dirty}
+
+
 def commands(corpus: Path, out: Path) -> dict[str, tuple[list[str], str]]:
     """label -> (command, what it reads: 'files' or 'jsonl')."""
     py = sys.executable
@@ -267,6 +279,7 @@ def main(argv=None) -> int:
     info = machine()
     version = subprocess.run([*cleaner_cmd(), "--version"], capture_output=True, text=True, cwd=ROOT)
     info_version = version.stdout.strip() or version.stderr.strip()
+    info["git"] = git_state()
     print(f"{info_version}; Python {info['python']}; {info['platform']}; "
           f"{info['cpu_count']} CPUs ({info['cpu_model']})", file=sys.stderr)
 
@@ -345,8 +358,9 @@ def main(argv=None) -> int:
     lines = [f"cleaner benchmark {started:%Y-%m-%d %H:%M %Z}: {manifest['files']} files, "
              f"{manifest['bytes'] / MB:.1f} MB ({manifest['fixture_pages']} fixture pages x up to "
              f"{manifest['copies']} copies); JSONL {manifest['jsonl_bytes'] / MB:.1f} MB",
-             f"{info_version}; Python {info['python']}; {info['cpu_count']} CPUs ({info['cpu_model']}); "
-             f"{info['platform']}",
+             f"{info_version}; commit {info['git']['commit']}"
+             f"{' + uncommitted changes in ' + str(len(info['git']['dirty_files'])) + ' files' if info['git']['dirty_files'] else ''}; "
+             f"Python {info['python']}; {info['cpu_count']} CPUs ({info['cpu_model']}); {info['platform']}",
              "", head, "-" * len(head)]
     for label in labels:
         lines.append(fmt_row(best[label]))

@@ -30,6 +30,9 @@ calls and OpenCC, never from the cleaner's own output:
   mojibake_gbk      UTF-8 bytes read as GBK (Python's     expected: the seed slice; the repair
                     codec, errors="replace") and saved    is lossy, so tests compare
                     again as UTF-8                        character by character
+  mojibake_gb18030  the same read as GB18030 (user-       expected: the seed slice (lossy, but
+                    defined areas become private-use      fewer bytes are lost)
+                    characters, as Windows' cp936 does)
 
 The common-character list (``--common-chars``) is every CJK ideograph in the gold speech
 texts and titles plus its OpenCC s2t and s2tw traditional forms: a frequency set of the characters
@@ -93,8 +96,8 @@ def _latin1_mojibake(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
 
 
-def _gbk_mojibake(text: str) -> str:
-    return text.encode("utf-8").decode("gbk", errors="replace")
+def _gbk_mojibake(text: str, codec: str = "gbk") -> str:
+    return text.encode("utf-8").decode(codec, errors="replace")
 
 
 def build_fixtures() -> dict[str, bytes]:
@@ -143,6 +146,9 @@ def build_fixtures() -> dict[str, bytes]:
 
     t = _slice(s3, 50000, 8000)
     put("mojibake_gbk", "txt", _gbk_mojibake(t).encode("utf-8"), t)
+
+    t = _slice(s0, 4000, 6000)
+    put("mojibake_gb18030", "txt", _gbk_mojibake(t, "gb18030").encode("utf-8"), t)
     return files
 
 

@@ -103,8 +103,8 @@ def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
     becomes the UTF-8 decoding. Once a page has such Chinese repairs, its other valid
     stretches (curly quotes, accented pinyin, private-use characters) are repaired too::
 
-        "åœ¨åŒåˆ›å·¥ä½œä¼šè®®ä¸Šçš„è®²è¯"  ->  "在双创工作会议上的讲话"
-        "â€œæ–‡æ˜Žäº¤é€šâ€"            ->  "“文明交通”"
+        "æ–‡æ˜Žä¼šè®®"                ->  "文明会议"
+        "â€œæ–‡æ˜Žä¼šè®®, chuÃ\xa0ng"  ->  "“文明会议, chuàng"
         "café, chuàng"                  ->  unchanged
     """
     if text.isascii() or not _LATIN1_GATE.search(text):
@@ -204,7 +204,16 @@ def _window(tail: bytes, pattern: tuple[int, ...], after: int | None, model: str
 
 @lru_cache(maxsize=65536)
 def _unit_bytes(c: str) -> bytes:
+    if c == "\u20ac":
+        return b"\x80"     # Windows' GBK (cp936) reads a lone 0x80 as the euro sign
     return c.encode("gb18030")
+
+
+def _gbk_bytes(run: str) -> bytes:
+    """The bytes a GBK decoder read ``run`` from (lost bytes, U+FFFD, are left out)."""
+    if "\u20ac" in run:
+        return b"".join(_unit_bytes(c) for c in run if c != "\ufffd")
+    return run.encode("gb18030", errors="replace")
 
 
 def _repair_run(run: str, after: int | None, model: str = "gbk") -> tuple[str, int] | None:
@@ -219,7 +228,7 @@ def _repair_run(run: str, after: int | None, model: str = "gbk") -> tuple[str, i
 
 def _repair_run_full(run: str, after: int | None, model: str = "gbk") -> tuple[str, int, bool] | None:
     """:func:`_repair_run` plus whether the bytes ended inside a character (a cut)."""
-    if "\ufffd" not in run and "?" not in run:
+    if "\ufffd" not in run and "?" not in run and "\u20ac" not in run:
         raw = run.encode("gb18030")
         try:
             return raw.decode("utf-8"), 0, False
@@ -331,7 +340,7 @@ def _suspect_start(seg: str) -> int | None:
     """
     if "\ufffd" in seg or "?" in seg:
         return None
-    raw = seg.encode("gb18030")
+    raw = _gbk_bytes(seg)
     try:
         raw.decode("utf-8")
         return None
@@ -378,22 +387,26 @@ def _pieces(run: str, model: str) -> list[tuple[int, int, str, int]]:
                 lo = mid
             else:
                 hi = mid
-        pos = lo + 1 if lo < n else n
+        pos = lo                            # the char that broke it may start the next piece
         if lo - a < 3:
             continue
-        limit = None if lo == n else _suspect_start(run[a:lo + 1])
+        if lo == n:                          # runs to the end of the run: ends as the run does
+            fixed, lost, _cut = ok(a, n)
+            out.append((a, n, fixed, lost))
+            continue
+        limit = _suspect_start(run[a:lo + 1])
         clean = []                           # ends at a character boundary, no cut
         for b in range(lo, a + 2, -1):
             got = ok(a, b)
             if got is None or got[2] or run[b - 1] == "\ufffd":
                 continue
-            if limit is not None and len(run[a:b].encode("gb18030")) > limit:
+            if limit is not None and len(_gbk_bytes(run[a:b])) > limit:
                 continue
             if not clean or len(got[0]) < len(clean[-1][1]):
                 clean.append((b, got[0], got[1]))
-            if len(clean) == (1 if lo == n or limit is not None else 2):
+            if len(clean) == (1 if limit is not None else 2):
                 break
-        want = 1 if lo == n or limit is not None else 2
+        want = 1 if limit is not None else 2
         if len(clean) < want:
             continue
         b, fixed, lost = clean[want - 1]
@@ -411,7 +424,7 @@ def _find_runs(text: str, model: str):
         after = ord(nxt) if nxt is not None and nxt < "\x80" else None
         got = _repair_run(run, after, model)
         if got is None:
-            if len(run) >= 4 and _GATE.search(run.encode("gb18030", errors="replace")):
+            if len(run) >= 4 and _GATE.search(_gbk_bytes(run)):
                 for a, b, fixed, lost in _pieces(run, model):
                     plausible, strong, cjk = _run_evidence(run[a:b], fixed)
                     if strong:
@@ -437,21 +450,24 @@ def mojibake_gbk(text: str, ctx, rule) -> list[Proposal]:
     Each run of non-ASCII characters is encoded as GBK/GB18030 and decoded as UTF-8. A run is
     repaired when that works and the result is far more common Chinese than the run (at
     least three CJK characters, score >= 0.6 and 0.4 above the run's); once a page has such
-    a run, its shorter runs that decode to plausible Chinese are repaired too. Ordinary
-    simplified or traditional Chinese never decodes as UTF-8 this way and is left alone::
+    runs, its shorter runs that decode to plausible Chinese are repaired too. A run that is
+    not mojibake as a whole (bytes dropped without a trace, or real text next to mojibake)
+    has its certain stretches repaired. Ordinary simplified or traditional Chinese never
+    decodes as UTF-8 this way and is left alone::
 
-        "鍦ㄥ弻鍒涘伐浣滀細璁笂鐨勮璇�"  ->  "在双创工作会议上的讲话"
-        "鏈€浼樼鐨勫伐浣滀細璁�"          ->  "最优秀的工作会\ufffd"
-        "在双创工作会议上的讲话"          ->  unchanged
+        "鍦ㄥ弻鍒涘伐浣滀細璁\ufffd涓婄殑璁茶瘽"  ->  "在双创工作会\ufffd上的讲话"
+        "鍦ㄥ弻鍒涘伐浣"                        ->  "在双创工\ufffd"
+        "鍦ㄥ弻鍒涘伐浣滀細璁笂鐨勮璇?"          ->  "在双创工作会璁笂鐨勮璇?"
+        "在双创工作会议上的讲话"                ->  unchanged
 
     A byte the GBK decoder lost (U+FFFD, "?", or a cut at the end of a run) is restored only
-    when exactly one byte fits; otherwise the character becomes U+FFFD and ``ctx.warnings``
-    gets one line saying how many characters could not be recovered.
+    when exactly one byte value fits; otherwise the character becomes U+FFFD and
+    ``ctx.warnings`` gets one line saying how many characters could not be recovered.
     """
     if text.isascii():
         return []
     text = _real_text(text, ctx)
-    if not _GATE.search(text.encode("gb18030", errors="replace")):
+    if not _GATE.search(_gbk_bytes(text)):
         return []
     found, strong_cjk = _find_runs(text, "gbk")
     if strong_cjk >= 3 and any(_GB_PUA.search(text, s, e) for s, e, *_ in found):

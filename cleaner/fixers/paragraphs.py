@@ -58,7 +58,9 @@ def _space_break(line: str, start: int, end: int, title: str) -> str | None:
         return "\n" if _is_cjkish(right) or right in "“《(" else None
     if ENUMERATOR.match(line[end:]) and left not in CONTINUING + ":;,;" and _is_cjkish(left):
         return "\n"
-    head = before.strip()
+    # the run since the last sentence end: a heading there, then a space, then its text
+    cut = max(before.rfind(c) for c in "。!?;") + 1
+    head = before[cut:].strip()
     rest = line[end:]
     marker = ITEM_START.match(head)
     if ((marker and marker.end() < len(head)) or head == title) and len(head) <= HEADING_MAX and not any(
