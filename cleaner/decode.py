@@ -41,9 +41,11 @@ from functools import lru_cache
 from importlib import resources
 
 SAMPLE_BYTES = 65536          # detection and scoring look at most at this many bytes
-SCORE_CHARS = 8192            # ... and score at most this many non-ASCII characters
+SCORE_CHARS = 1024            # ... and score at most this many non-ASCII characters (plenty:
+                              # ordinary Chinese and garbage differ by 0.5 or more)
 MAX_BAD_SHARE = 0.01          # lossy fallback only while at most 1% of the bytes are bad
 MAX_WARN_OFFSETS = 10
+CLEAR_SCORE = 0.85            # a strict decoding scoring this high is taken without the rest
 
 
 class DecodeError(ValueError):
@@ -71,6 +73,7 @@ CJK_PUNCT = ("，。、；：？！“”‘’（）《》〈〉【】「」『
 _CTRL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _PUA_RE = re.compile("[\ue000-\uf8ff]")
 _ASCII_RUNS = re.compile("[\x00-\x7f]+")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +99,10 @@ def chinese_score(text: str, limit: int = SCORE_CHARS) -> tuple[float, int]:
     read as GBK, GBK mojibake) about 0.1–0.4, and can go below 0. ``(0.0, 0)`` when there is
     nothing to score (pure ASCII).
     """
-    controls = len(_CTRL_RE.findall(text, 0, limit * 4)) if _CTRL_RE.search(text) else 0
+    first = _NON_ASCII.search(text)       # score the text, not an ASCII (HTML, header) head
+    start = first.start() if first else 0
+    text = text[start: start + limit * 3]
+    controls = len(_CTRL_RE.findall(text)) if _CTRL_RE.search(text) else 0
     wide = _ASCII_RUNS.sub("", text)[:limit] if not text.isascii() else ""
     n = len(wide) + controls
     if not n:
@@ -378,26 +384,24 @@ def _scored(data: bytes, sample: bytes, complete: bool) -> Decoded:
     """Step 5: score the candidate decodings of the sample, then decode the whole input."""
     candidates: list[tuple[float, int, str, bool]] = []   # (score, preference, encoding, strict)
     order = ["gb18030", "big5", "big5hkscs", "utf-8"]
+    limit = max(1, int(len(sample) * MAX_BAD_SHARE))
     strict_big5 = False
-    worst: dict[str, float] = {}
     for pref, enc in enumerate(order):
         if enc == "big5hkscs" and strict_big5:
             continue
         text = _sample_decode(sample, enc, complete)
         strict = text is not None
         if not strict:
-            limit = max(1, int(len(sample) * MAX_BAD_SHARE))
-            bad = _bad_bytes(sample, enc, limit)
-            if bad is None:
-                worst[enc] = 1.0
+            text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=complete)
+            bad = text.count("\ufffd") - (sample.count(b"\xef\xbf\xbd") if enc == "utf-8" else 0)
+            if bad > limit:
                 continue
-            text = sample.decode(enc, errors="replace")
-            if not complete:  # a character cut by the sample's end is not the encoding's fault
-                text = text.rstrip("\ufffd")
         elif enc == "big5":
             strict_big5 = True
         score, _ = chinese_score(text)
         candidates.append((score, -pref, enc, strict))
+        if strict and score >= CLEAR_SCORE:
+            break   # plainly ordinary Chinese: the later candidates cannot beat it by much
     if not candidates:
         raise DecodeError("not text in any supported encoding (UTF-8, UTF-16, GB18030, Big5): "
                           "more than 1% undecodable bytes in each")

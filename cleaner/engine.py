@@ -120,18 +120,17 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
             _claim_block(rule, lines, claimed)
     props: list[Proposal] = []
     line_rules = [r for r in rules if r.kind == "line"]
-    for i in claimed:  # lines inside a zone or block may still state facts about the page
-        for rule in line_rules:
-            if rule.action == "extract" and (m := _line_matches(rule, lines, i)):
-                for k, v in extract_metadata(m, rule, raw_stripped(lines[i])).items():
-                    metadata.setdefault(k, v)
-                break
     inline_rules = [r for r in rules if r.kind in ("inline", "table")]
     gates = [(g, r) for r in inline_rules
              if (g := _gate(r)) is None or any(c in text for c in g)]
     longest = max((r.max_len or 10**9 for r in line_rules), default=0)
     for i, line in enumerate(lines):
-        if i in claimed:
+        if i in claimed:  # inside a zone or block: still read the facts it states, in page order
+            for rule in line_rules:
+                if rule.action == "extract" and (m := _line_matches(rule, lines, i)):
+                    for k, v in extract_metadata(m, rule, raw_stripped(line)).items():
+                        metadata.setdefault(k, v)
+                    break
             continue
         stripped = line.text.strip()
         for rule in (line_rules if stripped and len(stripped) <= longest else ()):
@@ -148,8 +147,13 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
                 props.append(Proposal(line.start, line.end, new, rule.id))
                 break
             if rule.action == "extract":
-                for k, v in extract_metadata(m, rule, raw_stripped(line)).items():
-                    metadata.setdefault(k, v)
+                # every extract rule that matches the line adds what it knows
+                for other in line_rules:
+                    om = m if other is rule else (_line_matches(other, lines, i, stripped)
+                                                  if other.action == "extract" else None)
+                    if om:
+                        for k, v in extract_metadata(om, other, raw_stripped(line)).items():
+                            metadata.setdefault(k, v)
             claimed[i] = rule.id
             break
         else:

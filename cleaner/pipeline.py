@@ -78,6 +78,8 @@ def run(text: str, *, source: str = "<text>", rules: RuleSet | None = None,
     ctx.site = detect_site(ctx.text, rules)
     counts: Counter = Counter()
     for stage in STAGES:
+        if stage == "chrome":  # the site shows best once the text is decoded and simplified
+            ctx.site = detect_site(fold(page.text), rules)
         for batch in _batches(rules.for_stage(stage, ctx.site)):
             ctx.raw = page.text
             ctx.text = fold(ctx.raw)

@@ -102,6 +102,7 @@ class Page:
         text = self.text
         props = sorted((p for p in proposals if text[p.start:p.end] != p.new),
                        key=lambda p: (p.start, p.end))
+        props = self._split_around_deletions(props)
         for a, b in zip(props, props[1:]):
             if b.start < a.end or (b.start == a.start == a.end == b.end):
                 raise ValueError(f"overlapping proposals: {a} and {b}")
@@ -113,6 +114,28 @@ class Page:
         self._pieces = self._rebuild(props)
         self._text = None
         return PositionMap(props)
+
+    def _split_around_deletions(self, props: list[Proposal]) -> list[Proposal]:
+        """Cut a deletion at earlier deletions lying inside it, so that each removed character
+        stays attributed to the rule that removed it (rather than to the later one)."""
+        if not any(p.new == "" and p.end > p.start for p in props):
+            return props
+        marks, cur = [], 0
+        for pc in self._pieces:
+            if pc.rule is not None and pc.text == "" and pc.src_end > pc.src_start:
+                marks.append(cur)
+            cur += len(pc.text)
+        if not marks:
+            return props
+        out = []
+        for p in props:
+            inner = sorted({m for m in marks if p.start < m < p.end}) if p.new == "" else []
+            if not inner:
+                out.append(p)
+                continue
+            edges = [p.start, *inner, p.end]
+            out.extend(Proposal(a, b, "", p.rule, p.note) for a, b in zip(edges, edges[1:]) if b > a)
+        return out
 
     def _rebuild(self, props: list[Proposal]) -> list[_Piece]:
         pieces = self._pieces

@@ -102,7 +102,10 @@ class RuleSet:
         raise KeyError(rule_id)
 
     def for_stage(self, stage: str, site: str) -> list[Rule]:
-        return [r for r in self.rules if r.stage == stage and r.scope in ("generic", site)]
+        """A stage's rules for a site: the site's own first (they refine what generic rules
+        would take), then the generic ones, each in catalog order."""
+        return [r for r in self.rules if r.stage == stage and r.scope == site] + \
+               [r for r in self.rules if r.stage == stage and r.scope == "generic"]
 
 
 def _compile(pattern: str | None, where: str):

@@ -320,9 +320,6 @@ def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
         title = seg.title_of(d)
         speeches.append(SpeechDraft(start, stop, title, d.header.speaker, d.header.date))
     _split_pair_titles(speeches)
-    if len(speeches) == 1 and speeches[0].title is None and single_title:
-        t = strip_compilation(single_title)
-        speeches[0].title = t or None
     props = sorted(seg.props, key=lambda p: (p.start, p.end))
     return speeches, _clip(props, len(text))
 

@@ -64,3 +64,12 @@ def test_later_edit_absorbs_earlier_output():
     assert page.text == "abef"
     [edit] = page.edits()
     assert (edit.rule, edit.start, edit.end, edit.old, edit.new) == ("drop", 2, 5, "c d", "")
+
+
+def test_later_deletion_keeps_earlier_deletions_attributed():
+    page = Page("A\nchrome\nB\n")
+    page.apply([Proposal(2, 9, "", "chrome.rule")])          # "chrome\n"
+    assert page.text == "A\nB\n"
+    page.apply([Proposal(1, 2, "", "layout.rule")])          # the newline before it
+    rules = {(e.old, e.rule) for e in page.edits()}
+    assert ("chrome\n", "chrome.rule") in rules and ("\n", "layout.rule") in rules

@@ -203,16 +203,16 @@ def _window(tail: bytes, pattern: tuple[int, ...], after: int | None, model: str
 
 
 @lru_cache(maxsize=65536)
-def _unit_bytes(c: str) -> bytes:
-    if c == "\u20ac":
+def _unit_bytes(c: str, cp936_euro: bool = False) -> bytes:
+    if c == "\u20ac" and cp936_euro:
         return b"\x80"     # Windows' GBK (cp936) reads a lone 0x80 as the euro sign
-    return c.encode("gb18030")
+    return c.encode("gb18030")   # (GB18030 has it at A2 E3)
 
 
-def _gbk_bytes(run: str) -> bytes:
+def _gbk_bytes(run: str, cp936_euro: bool = False) -> bytes:
     """The bytes a GBK decoder read ``run`` from (lost bytes, U+FFFD, are left out)."""
-    if "\u20ac" in run:
-        return b"".join(_unit_bytes(c) for c in run if c != "\ufffd")
+    if cp936_euro and "\u20ac" in run:
+        return b"".join(_unit_bytes(c, True) for c in run if c != "\ufffd")
     return run.encode("gb18030", errors="replace")
 
 
@@ -227,8 +227,19 @@ def _repair_run(run: str, after: int | None, model: str = "gbk") -> tuple[str, i
 
 
 def _repair_run_full(run: str, after: int | None, model: str = "gbk") -> tuple[str, int, bool] | None:
-    """:func:`_repair_run` plus whether the bytes ended inside a character (a cut)."""
-    if "\ufffd" not in run and "?" not in run and "\u20ac" not in run:
+    """:func:`_repair_run` plus whether the bytes ended inside a character (a cut).
+
+    A euro sign is byte 0x80 to Windows' GBK and A2 E3 to GB18030: both are tried, and a run
+    that decodes both ways into different text is not repaired.
+    """
+    if "\u20ac" in run:
+        got = {_repair_bytes(run, after, model, euro) for euro in (False, True)} - {None}
+        return got.pop() if len(got) == 1 else None
+    return _repair_bytes(run, after, model, False)
+
+
+def _repair_bytes(run: str, after: int | None, model: str, cp936_euro: bool) -> tuple[str, int, bool] | None:
+    if "\ufffd" not in run and "?" not in run and not cp936_euro:
         raw = run.encode("gb18030")
         try:
             return raw.decode("utf-8"), 0, False
@@ -244,7 +255,7 @@ def _repair_run_full(run: str, after: int | None, model: str = "gbk") -> tuple[s
         elif c == "?":
             seq.append(QHOLE)
         else:
-            seq.extend(_unit_bytes(c))
+            seq.extend(_unit_bytes(c, cp936_euro))
     out: list[str] = []
     lost = 0
     n = len(seq)
@@ -317,7 +328,10 @@ def _run_evidence(run: str, fixed: str) -> tuple[bool, bool, int]:
         return False, False, 0
     cjk = sum(1 for c in core if _is_cjk(c))
     if not cjk:
-        return (not core.strip("? ")), False, 0   # nothing but lost characters
+        if not core.strip("? "):
+            return True, False, 0                 # nothing but lost characters
+        # accented Latin (pinyin tone marks: "fù" read as GBK is "f霉"), only next to evidence
+        return len(core) <= 3 and all(unicodedata.name(c, "").startswith("LATIN") for c in core), False, 0
     after, _ = chinese_score(core)
     before, _ = chinese_score(run)
     plausible = after >= 0.5 and after > before + 0.2
@@ -338,7 +352,7 @@ def _suspect_start(seg: str) -> int | None:
     That character may straddle bytes dropped without a trace, so a piece must end before
     it. None when ``seg`` holds lost bytes (then the caller trims more conservatively).
     """
-    if "\ufffd" in seg or "?" in seg:
+    if "\ufffd" in seg or "?" in seg or "\u20ac" in seg:
         return None
     raw = _gbk_bytes(seg)
     try:
@@ -424,7 +438,7 @@ def _find_runs(text: str, model: str):
         after = ord(nxt) if nxt is not None and nxt < "\x80" else None
         got = _repair_run(run, after, model)
         if got is None:
-            if len(run) >= 4 and _GATE.search(_gbk_bytes(run)):
+            if len(run) >= 4 and (_GATE.search(_gbk_bytes(run)) or _GATE.search(_gbk_bytes(run, True))):
                 for a, b, fixed, lost in _pieces(run, model):
                     plausible, strong, cjk = _run_evidence(run[a:b], fixed)
                     if strong:
@@ -467,7 +481,7 @@ def mojibake_gbk(text: str, ctx, rule) -> list[Proposal]:
     if text.isascii():
         return []
     text = _real_text(text, ctx)
-    if not _GATE.search(_gbk_bytes(text)):
+    if not (_GATE.search(_gbk_bytes(text)) or ("\u20ac" in text and _GATE.search(_gbk_bytes(text, True)))):
         return []
     found, strong_cjk = _find_runs(text, "gbk")
     if strong_cjk >= 3 and any(_GB_PUA.search(text, s, e) for s, e, *_ in found):

@@ -102,8 +102,10 @@ def running_headers(text: str, ctx, rule) -> list[Proposal]:
         if counts.get(key, 0) < 3 or ends_sentence(key):
             continue
         prev = lines[k - 1] if k else None
-        mid_sentence = prev is not None and not ends_sentence(prev.text) and k + 1 < len(lines)
-        if mid_sentence or (key == title and key in seen):
+        nxt = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
+        mid_sentence = prev is not None and not ends_sentence(prev.text) and bool(nxt)
+        between_paragraphs = prev is not None and len(prev.text.strip()) >= 40 and len(nxt) >= 40
+        if mid_sentence or (key == title and key in seen and between_paragraphs):
             out.append(Proposal(ln.start, min(ln.stop, len(text)), "", rule.id))
         seen.add(key)
     return out
