@@ -49,7 +49,6 @@ from .rules import RuleSet, load_rules
 
 MAX_ROUNDS = 3
 SHOW_CHARS = 24
-HEADER_RULES = ("segment.header.title", "segment.header.date", "segment.header.speaker")
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,19 @@ class Line:
         return self.end + 1
 
 
+_LAST_SPLIT: list = [None, None]
+
+
 def split_lines(text: str) -> list[Line]:
+    """The lines of ``text`` with their offsets. The last result is kept: consecutive stages
+    that leave the text unchanged share one split (callers must not mutate the list)."""
+    if _LAST_SPLIT[0] is text:
+        return _LAST_SPLIT[1]
     lines, pos = [], 0
     for chunk in text.split("\n"):
         lines.append(Line(pos, pos + len(chunk), chunk))
         pos += len(chunk) + 1
+    _LAST_SPLIT[0], _LAST_SPLIT[1] = text, lines
     return lines
 
 

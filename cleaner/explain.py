@@ -46,8 +46,12 @@ def speech_header(sp) -> str:
 def page_summary(result: CleanResult, shown: int) -> str:
     doc = ", ".join(f"{k}={v}" for k, v in result.document.items())
     head = (f"# {result.source}: site {result.site}, encoding {result.encoding or 'utf-8'}, "
-            f"{len(result.edits)} edits ({shown} shown), {len(result.speeches)} speeches")
+            f"{_n(len(result.edits), 'edit')} ({shown} shown), {_n(len(result.speeches), 'speech')}")
     return head + (f"\n# document: {doc}" if doc else "")
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}" + ("" if k == 1 else "es" if word.endswith("h") else "s")
 
 
 def marked_page(result: CleanResult, rule_prefix: str | None = None) -> list[Piece]:

@@ -73,20 +73,20 @@ def _batches(rules: list[Rule]):
 def run(text: str, *, source: str = "<text>", rules: RuleSet | None = None,
         options: Options | None = None) -> CleanResult:
     rules = rules or load_rules()
-    page = Page(text)
-    ctx = Context(text=fold(text), rules=rules, options=options or Options(), raw=text)
+    page = Page(text, fold=fold)
+    ctx = Context(text=page.folded, rules=rules, options=options or Options(), raw=text)
     ctx.site = detect_site(ctx.text, rules)
     counts: Counter = Counter()
     for stage in STAGES:
         if stage == "chrome":  # the site shows best once the text is decoded and simplified
-            ctx.site = detect_site(fold(page.text), rules)
+            ctx.site = detect_site(ctx.text, rules)
         for batch in _batches(rules.for_stage(stage, ctx.site)):
-            ctx.raw = page.text
-            ctx.text = fold(ctx.raw)
             props: list[Proposal] = batch(ctx)
             if not props:
                 continue
             pmap = page.apply(props)
+            ctx.raw = page.text
+            ctx.text = page.folded
             counts.update(p.rule for p in props)
             if ctx.speeches:
                 for sp in ctx.speeches:

@@ -81,10 +81,25 @@ class PositionMap:
 class Page:
     """The piece table of one page: the decoded source plus the edits applied so far."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, fold=None):
         self.source = source
         self._pieces: list[_Piece] = [_Piece(0, len(source), source, None)] if source else []
         self._text: str | None = source
+        # an optional same-length view of the text (e.g. width-folded), kept up to date
+        # piece by piece so it never has to be recomputed over the whole page
+        self._fold = fold
+        self._folded_source = fold(source) if fold else None
+        self._folded: str | None = self._folded_source
+
+    @property
+    def folded(self) -> str:
+        if self._fold is None:
+            return self.text
+        if self._folded is None:
+            fs, f = self._folded_source, self._fold
+            self._folded = "".join(fs[p.src_start:p.src_end] if p.rule is None else f(p.text)
+                                   for p in self._pieces)
+        return self._folded
 
     @property
     def text(self) -> str:
@@ -113,6 +128,7 @@ class Page:
             return PositionMap([])
         self._pieces = self._rebuild(props)
         self._text = None
+        self._folded = None
         return PositionMap(props)
 
     def _split_around_deletions(self, props: list[Proposal]) -> list[Proposal]:

@@ -26,11 +26,16 @@ ENUMERATOR = regex.compile(ITEM_START.pattern[:-1] + r"|首先|其次|再次|最
 WIDTH_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 
+_FULL_WIDTH = regex.compile("[\uff01-\uff5e]")
+
+
 def fold(text: str) -> str:
     """The width-folded view of ``text``: same length, same offsets.
 
     ``同志们：（一）`` -> ``同志们:(一)``
     """
+    if not _FULL_WIDTH.search(text):
+        return text
     return text.translate(WIDTH_FOLD)
 
 

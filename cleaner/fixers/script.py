@@ -58,9 +58,16 @@ def share_changed(text: str, config: str, sample: int = 20000) -> tuple[int, int
     return sum(map(_changing_chars(config).__contains__, head)), len(HAN_RE.findall(head))
 
 
+_LAST_VERDICT: list = [None, False]
+
+
 def is_traditional(text: str) -> bool:
+    if _LAST_VERDICT[0] is text:
+        return _LAST_VERDICT[1]
     changed, total = share_changed(text, "t2s")
-    return changed >= MIN_TRADITIONAL and changed >= TRADITIONAL_SHARE * total
+    verdict = changed >= MIN_TRADITIONAL and changed >= TRADITIONAL_SHARE * total
+    _LAST_VERDICT[0], _LAST_VERDICT[1] = text, verdict
+    return verdict
 
 
 def _diff_proposals(old: str, new: str, offset: int, rule_id: str) -> list[Proposal]:
