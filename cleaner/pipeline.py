@@ -117,14 +117,25 @@ def _result(source: str, text: str, page: Page, ctx: Context, counts: Counter) -
 
 def run_rule_alone(rule: Rule, text: str, *, rules: RuleSet | None = None,
                    site: str | None = None, options: Options | None = None) -> tuple[str, list[Proposal]]:
-    """Apply one rule by itself to ``text``: what its examples and the safety tests check."""
+    """Apply one rule by itself to ``text``: what its examples and the safety tests check.
+    A page-level rule gets what it works on first (dedupe needs the speeches segmentation
+    finds); a ``part`` runs its parent and reports only its own edits."""
     rules = rules or load_rules()
-    ctx = Context(text=fold(text), rules=rules, raw=text,
+    if rule.kind == "part":
+        out, props = run_rule_alone(rules.by_id(rule.of), text, rules=rules, site=site, options=options)
+        return out, [p for p in props if p.rule == rule.id]
+    page = Page(text, fold=fold)
+    ctx = Context(text=page.folded, rules=rules, raw=text,
                   site=site or (rule.scope if rule.scope != "generic" else "unknown"), options=options or Options())
+    if rule.stage == "dedupe":
+        seg = rules.by_id("segment.split")
+        pmap = page.apply(list(load_all()[seg.fixer](ctx.text, ctx, seg)))
+        for sp in ctx.speeches or []:
+            sp.start, sp.end = pmap(sp.start), pmap(sp.end, prefer_end=True)
+        ctx.raw, ctx.text = page.text, page.folded
     if rule.kind == "fixer":
         props = list(load_all()[rule.fixer](ctx.text, ctx, rule))
     else:
-        props = run_data_rules(ctx.text, [rule], ctx.document, raw=text)
-    page = Page(text)
+        props = run_data_rules(ctx.text, [rule], ctx.document, raw=ctx.raw)
     page.apply(props)
     return page.text, props

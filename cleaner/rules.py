@@ -14,7 +14,10 @@ input/output pairs). Kinds:
 - ``inline``: a regex anywhere in the text; ``drop`` or ``replace``. ``options.requires``
   lists characters one of which a line must hold for the rule to be tried there (speed).
 - ``table``: literal replacements (``[rule.table]``), e.g. known mis-encoded characters.
-- ``fixer``: a small pure function in :mod:`cleaner.repairs` named by ``fixer``.
+- ``fixer``: a small pure function in :mod:`cleaner.fixers` named by ``fixer``.
+- ``part``: an id that another rule's fixer (``of``) emits for one kind of edit (segmentation
+  marks title, date and speaker lines differently). It does not run by itself; its examples
+  run the parent and check that an edit with this id appears (``match``) or not (``keep``).
 
 A site family is a file with a ``[site]`` table (key, name, signature patterns); its rules only
 run on pages whose signature matched.
@@ -35,7 +38,7 @@ from typing import Any
 import regex
 
 FLAGS = regex.MULTILINE | regex.VERSION1
-KINDS = {"line", "block", "zone", "inline", "table", "fixer"}
+KINDS = {"line", "block", "zone", "inline", "table", "fixer", "part"}
 ACTIONS = {"drop", "replace", "extract"}
 STAGES = ("normalize", "decode", "web", "script", "chrome", "pages", "repeats", "paragraphs",
           "chars", "layout", "segment", "dedupe")
@@ -77,6 +80,7 @@ class Rule:
     max_lines: int = 40
     table: tuple[tuple[str, str], ...] = ()
     fixer: str | None = None
+    of: str | None = None
     options: dict = field(default_factory=dict)
     match: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
@@ -103,9 +107,9 @@ class RuleSet:
 
     def for_stage(self, stage: str, site: str) -> list[Rule]:
         """A stage's rules for a site: the site's own first (they refine what generic rules
-        would take), then the generic ones, each in catalog order."""
-        return [r for r in self.rules if r.stage == stage and r.scope == site] + \
-               [r for r in self.rules if r.stage == stage and r.scope == "generic"]
+        would take), then the generic ones, each in catalog order. Parts do not run alone."""
+        return [r for r in self.rules if r.stage == stage and r.scope == site and r.kind != "part"] + \
+               [r for r in self.rules if r.stage == stage and r.scope == "generic" and r.kind != "part"]
 
 
 def _compile(pattern: str | None, where: str):
@@ -155,7 +159,7 @@ def _load_file(path: Path, text: str, order_base: int) -> tuple[list[Rule], Site
             next=_compile(raw.get("next"), where), prev=_compile(raw.get("prev"), where),
             max_len=raw.get("max_len", DEFAULT_MAX_LEN if kind == "line" else None),
             max_lines=raw.get("max_lines", 40),
-            table=tuple(sorted(raw.get("table", {}).items())), fixer=raw.get("fixer"),
+            table=tuple(sorted(raw.get("table", {}).items())), fixer=raw.get("fixer"), of=raw.get("of"),
             options=raw.get("options", {}),
             match=tuple(raw.get("match", [])), keep=tuple(raw.get("keep", [])), fix=fix,
             path=str(path), order=order_base + n,
@@ -166,7 +170,7 @@ def _load_file(path: Path, text: str, order_base: int) -> tuple[list[Rule], Site
 
 def _check_shape(rule: Rule, where: str) -> None:
     needs = {"line": rule.pattern, "inline": rule.pattern, "block": rule.start and rule.end,
-             "zone": rule.anchor, "table": rule.table, "fixer": rule.fixer}
+             "zone": rule.anchor, "table": rule.table, "fixer": rule.fixer, "part": rule.of}
     if not needs[rule.kind]:
         raise RuleError(f"{where}: a {rule.kind} rule is missing what it matches")
     if not (rule.match or rule.fix):
