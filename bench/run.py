@@ -149,13 +149,13 @@ def busy_seconds() -> float:
     return (sum(f) - idle - guest) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(label: str, cmd: list[str], input_bytes: int, log: Path) -> dict:
+def measure(label: str, cmd: list[str], input_bytes: int, log: Path, env: dict | None = None) -> dict:
     """Run ``cmd`` as a subprocess; its wall time, CPU time and memory."""
     load0 = loadavg()
     busy0 = busy_seconds()
     with log.open("wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=CORPUS, env=env)
         sampler = Sampler(proc.pid)
         sampler.start()
         _, status, ru = os.wait4(proc.pid, 0)
@@ -169,7 +169,7 @@ def measure(label: str, cmd: list[str], input_bytes: int, log: Path) -> dict:
     return {
         "label": label, "cmd": [str(c) for c in cmd], "exit": proc.returncode,
         "seconds": wall, "cpu_seconds": cpu, "input_bytes": input_bytes,
-        "mb_per_s": input_bytes / MB / wall, "mb_per_cpu_s": input_bytes / MB / cpu if cpu else None,
+        "mb_per_s": input_bytes / MB / wall, "mb_per_cpu_s": input_bytes / MB / cpu if cpu else 0.0,
         # the tree holds at least its largest process (a short run may end between samples)
         "peak_tree_rss_mb": max(sampler.peak_rss, max_proc) / MB, "peak_tree_pss_mb": sampler.peak_pss / MB,
         "max_process_rss_mb": max_proc / MB, "peak_processes": sampler.peak_procs,
@@ -186,6 +186,43 @@ def measure(label: str, cmd: list[str], input_bytes: int, log: Path) -> dict:
 def cleaner_cmd() -> list[str]:
     exe = Path(sys.executable).parent / "cleaner"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "cleaner.cli"]
+
+
+SNAPSHOT = CORPUS / "snapshot"
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+
+
+def tree_digest(*folders: Path) -> str:
+    import hashlib
+    h = hashlib.sha256()
+    for folder in folders:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts and not f.name.startswith("."):
+                h.update(str(f.relative_to(folder.parent)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def make_snapshot() -> dict:
+    """Copy cleaner/ and rules/ to bench/corpus/snapshot/ and run every command on that copy.
+
+    The package is installed in editable mode, so a subprocess imports whatever is on disk
+    when it starts; with other people editing the tree, -j1 and -j2 could otherwise measure
+    different code. ``PYTHONPATH=snapshot`` wins over the editable finder (which comes after
+    the path finder), and ``cleaner.rulesdata`` is found inside the copied package first.
+    Commands run in bench/corpus/, so no ``cleaner/`` in the working directory shadows it.
+    """
+    shutil.rmtree(SNAPSHOT, ignore_errors=True)
+    shutil.copytree(ROOT / "cleaner", SNAPSHOT / "cleaner", ignore=_IGNORE)
+    shutil.copytree(ROOT / "rules", SNAPSHOT / "cleaner" / "rulesdata", ignore=_IGNORE)
+    digest = tree_digest(SNAPSHOT / "cleaner")
+    env = {**os.environ, "PYTHONPATH": str(SNAPSHOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    probe = subprocess.run([sys.executable, "-c", "import cleaner, cleaner.rules as r; "
+                            "print(cleaner.__file__); print(r.rules_root())"],
+                           capture_output=True, text=True, env=env, cwd=CORPUS)
+    where = probe.stdout.split()
+    if probe.returncode or len(where) != 2 or not all(w.startswith(str(SNAPSHOT)) for w in where):
+        raise SystemExit(f"the snapshot is not what gets imported: {probe.stdout} {probe.stderr}")
+    return {"path": str(SNAPSHOT), "sources_sha256": digest, "env": env}
 
 
 def machine() -> dict:
@@ -264,7 +301,7 @@ def remove(paths) -> None:
 
 def fmt_row(r: dict) -> str:
     return (f"{r['label']:<12} {r['seconds']:>9.2f} {r['cpu_seconds']:>8.2f} {r['input_bytes'] / MB:>8.1f} "
-            f"{r['mb_per_s']:>8.2f} {r['peak_tree_rss_mb']:>9.0f} {r['peak_tree_pss_mb']:>9.0f} "
+            f"{r['mb_per_s']:>8.2f} {r['mb_per_cpu_s']:>8.2f} {r['peak_tree_rss_mb']:>9.0f} {r['peak_tree_pss_mb']:>9.0f} "
             f"{r['max_process_rss_mb']:>9.0f} {r['peak_processes']:>5} {r['other_cpus']:>6.2f}")
 
 
@@ -275,13 +312,22 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="timed runs per command; the fastest is reported")
     ap.add_argument("--warmup-mb", type=float, default=2.0, help="size of the untimed warm-up corpus")
     ap.add_argument("--only", action="append", help="run only this label (repeatable), e.g. 'clean -j1'")
+    ap.add_argument("--live", action="store_true",
+                    help="run the working tree's cleaner/ and rules/ instead of a snapshot copied at the start")
     a = ap.parse_args(argv)
 
     started = dt.datetime.now().astimezone()
     info = machine()
-    version = subprocess.run([*cleaner_cmd(), "--version"], capture_output=True, text=True, cwd=ROOT)
-    info_version = version.stdout.strip() or version.stderr.strip()
     info["git"] = git_state()
+    CORPUS.mkdir(parents=True, exist_ok=True)
+    if a.live:
+        env, info["code"] = None, {"snapshot": None, "sources_sha256": tree_digest(ROOT / "cleaner", ROOT / "rules")}
+    else:
+        snap = make_snapshot()
+        env = snap.pop("env")
+        info["code"] = {"snapshot": snap["path"], "sources_sha256": snap["sources_sha256"]}
+    version = subprocess.run([*cleaner_cmd(), "--version"], capture_output=True, text=True, cwd=CORPUS, env=env)
+    info_version = version.stdout.strip() or version.stderr.strip()
     print(f"{info_version}; Python {info['python']}; {info['platform']}; "
           f"{info['cpu_count']} CPUs ({info['cpu_model']})", file=sys.stderr)
 
@@ -308,7 +354,7 @@ def main(argv=None) -> int:
     wout.mkdir()
     for label in labels:
         cmd, what = commands(CORPUS / "warmup", wout)[label]
-        r = measure(label, cmd, wsizes[what], logs / f"warmup-{label.replace(' ', '_')}.log")
+        r = measure(label, cmd, wsizes[what], logs / f"warmup-{label.replace(' ', '_')}.log", env)
         print(f"  {label}: {r['seconds']:.2f} s (exit {r['exit']})", file=sys.stderr)
     shutil.rmtree(wout, ignore_errors=True)
     read_all(CORPUS / "files")
@@ -316,7 +362,7 @@ def main(argv=None) -> int:
 
     # startup cost, for reference: `cleaner --version` loads the rules and exits
     t0 = time.perf_counter()
-    subprocess.run([*cleaner_cmd(), "--version"], capture_output=True, cwd=ROOT)
+    subprocess.run([*cleaner_cmd(), "--version"], capture_output=True, cwd=CORPUS, env=env)
     startup = time.perf_counter() - t0
 
     runs: dict[str, list[dict]] = {k: [] for k in labels}
@@ -328,7 +374,7 @@ def main(argv=None) -> int:
             outputs = (out / label.replace(" ", ""),) if label.startswith("clean") else \
                 (out / "floor.jsonl",) if label == "floor json" else (out / "floor_lines.txt",)
             remove(outputs)
-            r = measure(label, cmd, sizes[what], logs / f"{label.replace(' ', '_')}-{rep + 1}.log")
+            r = measure(label, cmd, sizes[what], logs / f"{label.replace(' ', '_')}-{rep + 1}.log", env)
             if label.startswith("clean"):
                 r["summary"] = clean_summary(out / label.replace(" ", ""))
                 s = r["summary"] or {}
@@ -355,18 +401,20 @@ def main(argv=None) -> int:
         best[label] = b
 
     # ---- report
-    head = (f"{'run':<12} {'seconds':>9} {'CPU s':>8} {'MB in':>8} {'MB/s':>8} "
+    head = (f"{'run':<12} {'seconds':>9} {'CPU s':>8} {'MB in':>8} {'MB/s':>8} {'MB/CPUs':>8} "
             f"{'peak RSS':>9} {'peak PSS':>9} {'max proc':>9} {'procs':>5} {'other':>6}")
     lines = [f"cleaner benchmark {started:%Y-%m-%d %H:%M %Z}: {manifest['files']} files, "
              f"{manifest['bytes'] / MB:.1f} MB ({manifest['fixture_pages']} fixture pages x up to "
              f"{manifest['copies']} copies); JSONL {manifest['jsonl_bytes'] / MB:.1f} MB",
              f"{info_version}; commit {info['git']['commit']}"
-             f"{' + uncommitted changes in ' + str(len(info['git']['dirty_files'])) + ' files' if info['git']['dirty_files'] else ''}; "
+             f"{' + uncommitted changes in ' + str(len(info['git']['dirty_files'])) + ' files' if info['git']['dirty_files'] else ''}"
+             f"; sources {info['code']['sources_sha256']}" + (" (snapshot)" if info["code"]["snapshot"] else " (live tree)"),
              f"Python {info['python']}; {info['cpu_count']} CPUs ({info['cpu_model']}); {info['platform']}",
              "", head, "-" * len(head)]
     for label in labels:
         lines.append(fmt_row(best[label]))
     lines.append("(MB = 10**6 bytes; MB/s = MB in / wall seconds; CPU s = user + system of the process tree;")
+    lines.append(" MB/CPUs = MB in / CPU s;")
     lines.append(" peak RSS / PSS = peak of the process tree's summed RSS / PSS; max proc = largest single")
     lines.append(" process RSS; other = CPUs kept busy by other programs meanwhile: > 0.2 means a noisy run)")
     lines.append(f"(cleaner start-up, `cleaner --version`: {startup:.2f} s)")

@@ -19,9 +19,10 @@ How the choice is made, cheapest first:
 3. NUL bytes in alternating positions mean UTF-16; many NUL bytes otherwise mean binary;
 4. valid UTF-8 is UTF-8 (no scoring: long non-ASCII text that is valid UTF-8 by accident
    does not occur in practice);
-5. otherwise every candidate (GB18030, Big5, UTF-8 with a few bad bytes) decodes a sample
-   of at most the first 64 KB and the one whose text is most "common Chinese"
-   (:func:`chinese_score`) wins; ``chardet`` only breaks near ties.
+5. otherwise every candidate (GB18030, Big5, UTF-16 without NUL bytes, UTF-8 with a few bad
+   bytes) decodes a sample of at most the first 64 KB, and the one whose text is most
+   "common Chinese" (:func:`chinese_score`) wins; a strict decoding that scores as plainly
+   ordinary Chinese ends the search early; ``chardet`` only breaks near ties.
 
 Lossy fallback: when no candidate decodes the whole input strictly but the best one fails
 on only a few bytes (at most ~1%: a truncated multi-byte character at the end, a few
@@ -233,11 +234,14 @@ def _declared(data: bytes, encoding: str, what: str) -> Decoded:
     return got
 
 
-def _utf16_guess(sample: bytes, complete: bool) -> str | None:
-    """``utf-16-le``/``utf-16-be`` when the NUL bytes alternate and that decoding reads as text."""
+def _utf16_guess(sample: bytes, complete: bool, force: bool = False) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the NUL bytes alternate and that decoding reads as text.
+
+    ``force``: try both byte orders even without NUL bytes (all-CJK UTF-16 has none).
+    """
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    if max(even, odd) < 2 or min(even, odd) * 2 > max(even, odd):
+    if not force and (max(even, odd) < 2 or min(even, odd) * 2 > max(even, odd)):
         return None
     order = ("utf-16-le", "utf-16-be") if odd > even else ("utf-16-be", "utf-16-le")
     best, best_q = None, 0.0
@@ -360,6 +364,12 @@ def decode(data: bytes) -> Decoded:
 
     share = _control_share(sample)
     if share > 0.05:
+        enc = _utf16_guess(sample, complete, force=True) if len(data) % 2 == 0 else None
+        if enc:   # UTF-16 of CJK text without a single ASCII character: no NUL bytes at all
+            try:
+                return Decoded(data.decode(enc), enc)
+            except UnicodeDecodeError:
+                pass
         raise DecodeError(f"binary file ({share:.0%} control bytes in the first {len(sample)} bytes), not text")
 
     # 4. the cheap path: valid UTF-8
@@ -383,11 +393,11 @@ def decode(data: bytes) -> Decoded:
 def _scored(data: bytes, sample: bytes, complete: bool) -> Decoded:
     """Step 5: score the candidate decodings of the sample, then decode the whole input."""
     candidates: list[tuple[float, int, str, bool]] = []   # (score, preference, encoding, strict)
-    order = ["gb18030", "big5", "big5hkscs", "utf-8"]
+    order = ["gb18030", "big5", "big5hkscs", "utf-16-le", "utf-16-be", "utf-8"]
     limit = max(1, int(len(sample) * MAX_BAD_SHARE))
     strict_big5 = False
     for pref, enc in enumerate(order):
-        if enc == "big5hkscs" and strict_big5:
+        if (enc == "big5hkscs" and strict_big5) or (enc.startswith("utf-16") and len(data) % 2):
             continue
         text = _sample_decode(sample, enc, complete)
         strict = text is not None

@@ -62,16 +62,19 @@ def _import_ray():
 
 @contextmanager
 def ray_session(address: str | None = None, num_cpus: int | None = None):
-    """Connect to ``address`` (a running cluster: ``auto``, ``HOST:PORT``, ``ray://HOST:PORT``),
-    or start a quiet local Ray instance with ``num_cpus`` CPUs (default: all cores). A Ray that is
-    already initialized in this process is used as it is. What this opened, it closes."""
+    """Connect to ``address`` (a running cluster: ``auto``, ``HOST:PORT``, ``ray://HOST:PORT``;
+    without one, ``$RAY_ADDRESS`` when set), or else start a private, quiet local Ray instance
+    with ``num_cpus`` CPUs (default: all cores). A Ray that is already initialized in this process
+    is used as it is. What this opened, it closes (a cluster it connected to keeps running)."""
     ray = _import_ray()
     started = False
     if not ray.is_initialized():
         kwargs: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
         if address is None and not os.environ.get("RAY_ADDRESS"):
-            # a private local instance: no dashboard, no usage reporting, just the workers
+            # a private local instance ("local": even when another one runs on this machine),
+            # with no dashboard and no usage reporting: just the workers
             os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+            address = "local"
             kwargs.update(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False)
         ray.init(address=address, **kwargs)
         started = True

@@ -55,6 +55,7 @@ CLOSING = regex.compile(r"(?:谢谢大家|谢谢各位|谢谢|完毕)[。!!.]?$|
 DATE_IN_LINE = regex.compile(
     rf"[((]?\s*(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日\s*[))]?", V1)
 NOT_A_TITLE = regex.compile(r"文档价格|积分|下载|VIP|会员|付费|免费|浏览|收藏|举报|分享|上传|\d+(?:\.\d+)?\s*元|页数|格式|评论", V1)
+LATER_ITEM = regex.compile(r"^(?:[二三四五六七八九十]+[、.．]|[((][二三四五六七八九十][))]|第[二三四五六七八九十][,,、::]|[2-9][、.．](?!\d))", V1)
 DOC_PREFIX = regex.compile(r"^(?:文章标题|标题|题目|篇名)[::]\s*", V1)
 PAIR_TITLE = regex.compile(
     r"^(?P<a>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))和(?P<b>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))$", V1)
@@ -119,6 +120,8 @@ def is_body_start(line: str) -> bool:
 def is_speech_title(line: str) -> bool:
     if len(line) > 60 or ends_sentence(line) or ENUMERATOR.match(line) or DATE.match(line):
         return False
+    if COMPILATION.search(line):
+        return False  # the compilation's title inside the page is a running header, not a speech
     if line.endswith((",", ",", "、", ";", ";")):
         return False
     return bool(TITLE_WORDS.search(line)) or line.startswith("在") and "上的" in line
@@ -211,6 +214,8 @@ class Segmenter:
             return False
         for k in range(i + 1, min(end, i + 5)):
             nxt = self.texts[k]
+            if LATER_ITEM.match(nxt):
+                return False  # a speech does not open with its second point
             if is_body_start(nxt):
                 return True
             if len(nxt) > 30:

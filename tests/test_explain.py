@@ -5,11 +5,18 @@ import sys
 
 import cleaner
 from cleaner.explain import marked_page, render_plain, render_rich
+from cleaner.rules import load_rules
 
 from .helpers import FIXTURES, ROOT
 
 COMPILATION = FIXTURES / "seeds" / "000_3c868d3ef72c328c.txt"
 HEADER = re.compile(r"^── speech (\d+): (.+) \| (.+) \| (.+) ──$", re.M)
+
+
+def fresh_rules():
+    """The rule files as they are now, as the CLI subprocesses load them (this process caches
+    the catalog when it first loads it, and the rule files may have changed since)."""
+    return load_rules.__wrapped__()
 
 
 def run_cli(*args):
@@ -30,7 +37,7 @@ def test_explain_marks_edits_with_rule_ids_and_delimits_speeches():
     assert "[-(2011年3月18日)\n-]{segment.header.date}" in out
     assert "[-↵-]{layout.tidy}" in out                       # removed whitespace made visible
     ids = re.findall(r"(?:-\]|\+\})\{([\w.-]+)\}", out)
-    result = cleaner.clean_bytes(COMPILATION.read_bytes())
+    result = cleaner.clean_bytes(COMPILATION.read_bytes(), rules=fresh_rules())
     assert ids == [e.rule for e in result.edits]                # every edit, in order
     # each header line stands on its own line, right before its speech's first words
     for sp in result.speeches:
@@ -48,7 +55,7 @@ def test_explain_rule_prefix_shows_only_those_edits():
 
 
 def test_unselected_edits_are_applied_so_the_page_reads_as_cleaned():
-    result = cleaner.clean_bytes(COMPILATION.read_bytes())
+    result = cleaner.clean_bytes(COMPILATION.read_bytes(), rules=fresh_rules())
     pieces = marked_page(result, rule_prefix="no-such-rule")
     assert all(p.kind in ("text", "header") for p in pieces)
     body = "".join(p.text for p in pieces if p.kind == "text")
@@ -63,7 +70,7 @@ def test_replacements_and_insertions_in_the_plain_form():
 
 
 def test_rich_form_strikes_out_removed_text():
-    result = cleaner.clean_bytes(COMPILATION.read_bytes())
+    result = cleaner.clean_bytes(COMPILATION.read_bytes(), rules=fresh_rules())
     text = render_rich(marked_page(result))
     assert "{chrome.generic.page-title}" in text.plain
     assert "[-" not in text.plain

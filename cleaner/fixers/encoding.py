@@ -104,7 +104,7 @@ def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
     stretches (curly quotes, accented pinyin, private-use characters) are repaired too::
 
         "æ–‡æ˜Žä¼šè®®"                ->  "文明会议"
-        "â€œæ–‡æ˜Žä¼šè®®, chuÃ\xa0ng"  ->  "“文明会议, chuàng"
+        "â€œæ–‡æ˜Žä¼šè®®, chuÃ\\xa0ng"  ->  "“文明会议, chuàng"
         "café, chuàng"                  ->  unchanged
     """
     if text.isascii() or not _LATIN1_GATE.search(text):
@@ -127,6 +127,7 @@ def mojibake_latin1(text: str, ctx, rule) -> list[Proposal]:
 
 HOLE, QHOLE = -1, -2          # a byte lost as U+FFFD; a "?" that may stand for a lost byte
 _RUN = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|\?(?=[^\x00-\x7f]))*\??")
+_HOLES = re.compile("([\ufffd?])")
 _CONT = range(0x80, 0xC0)
 _LEADS = range(0xC2, 0xF5)
 
@@ -249,13 +250,13 @@ def _repair_bytes(run: str, after: int | None, model: str, cp936_euro: bool) -> 
             return raw[:exc.start].decode("utf-8") + "\ufffd", 1, True
     # with holes: a list of known bytes (ints) and hole markers
     seq: list[int] = []
-    for c in run:
-        if c == "\ufffd":
+    for part in _HOLES.split(run):
+        if part == "\ufffd":
             seq.append(HOLE)
-        elif c == "?":
+        elif part == "?":
             seq.append(QHOLE)
-        else:
-            seq.extend(_unit_bytes(c, cp936_euro))
+        elif part:
+            seq.extend(_gbk_bytes(part, cp936_euro))
     out: list[str] = []
     lost = 0
     n = len(seq)

@@ -91,21 +91,33 @@ def preview_chunks(text: str, ctx, rule) -> list[Proposal]:
 
 @fixer("running-header")
 def running_headers(text: str, ctx, rule) -> list[Proposal]:
-    """A short line repeated on every page (the document title as a running header) goes where
-    it interrupts a sentence, and wherever it repeats the page title after its first use."""
+    """A short line repeated on every page (the document title as a running header) goes.
+
+    A repeated line is known for a running header when one of its copies interrupts a
+    sentence; then every copy after the first goes. A copy of the page title between two
+    paragraphs goes too.
+    """
     lines = _content_lines(text)
     counts = Counter(ln.text.strip() for ln in lines if 4 <= len(ln.text.strip()) <= 40)
     title = fold(ctx.document.get("title") or "").strip()
-    out, seen = [], set()
+    repeated = {k for k, n in counts.items() if n >= rule.options.get("min_repeats", 3) and not ends_sentence(k)}
+    if not repeated:
+        return []
+    positions: dict[str, list[int]] = {}
     for k, ln in enumerate(lines):
-        key = ln.text.strip()
-        if counts.get(key, 0) < 3 or ends_sentence(key):
-            continue
-        prev = lines[k - 1] if k else None
-        nxt = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
-        mid_sentence = prev is not None and not ends_sentence(prev.text) and bool(nxt)
-        between_paragraphs = prev is not None and len(prev.text.strip()) >= 40 and len(nxt) >= 40
-        if mid_sentence or (key == title and key in seen and between_paragraphs):
-            out.append(Proposal(ln.start, min(ln.stop, len(text)), "", rule.id))
-        seen.add(key)
-    return out
+        if ln.text.strip() in repeated:
+            positions.setdefault(ln.text.strip(), []).append(k)
+
+    def interrupts(k: int) -> bool:
+        return 0 < k < len(lines) - 1 and not ends_sentence(lines[k - 1].text)
+
+    out = []
+    for key, ks in positions.items():
+        header = any(interrupts(k) for k in ks)
+        for k in ks:
+            prev = lines[k - 1].text.strip() if k else ""
+            nxt = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
+            later = k != ks[0]
+            if interrupts(k) or (later and (header or (key == title and len(prev) >= 40 and len(nxt) >= 40))):
+                out.append(Proposal(lines[k].start, min(lines[k].stop, len(text)), "", rule.id))
+    return sorted(out, key=lambda p: p.start)
