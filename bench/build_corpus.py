@@ -171,7 +171,9 @@ def build(size_mb: float = 100.0, out: Path = DEFAULT_OUT, *, force: bool = Fals
     files_dir.mkdir(parents=True)
     manifest_path.unlink(missing_ok=True)
     total = jsonl_bytes = 0
-    by_group: dict[str, dict] = {}
+    by_group = {p.group: {"pages": 0, "files": 0, "bytes": 0} for p in pages}
+    for p in pages:
+        by_group[p.group]["pages"] += 1
     encodings: dict[str, int] = {}
     tmp_jsonl = out / ".corpus.jsonl.tmp"
     target = size_mb * 1e6
@@ -193,12 +195,10 @@ def build(size_mb: float = 100.0, out: Path = DEFAULT_OUT, *, force: bool = Fals
                 total += len(data)
                 files += 1
                 jsonl_bytes += len(line.encode("utf-8"))
-                g = by_group.setdefault(p.group, {"pages": 0, "files": 0, "bytes": 0})
+                g = by_group[p.group]
                 g["files"] += 1
                 g["bytes"] += len(data)
                 encodings[p.encoding] = encodings.get(p.encoding, 0) + 1
-    for p in pages:
-        by_group[p.group]["pages"] += 1
     os.replace(tmp_jsonl, out / "corpus.jsonl")
     manifest = {"fingerprint": fp, "fixture_pages": len(pages), "copies": math.ceil(files / len(pages)),
                 "files": files, "bytes": total, "jsonl_bytes": jsonl_bytes,

@@ -113,6 +113,7 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval, self.pss_every = pid, interval, pss_every
         self.peak_rss = self.peak_pss = self.peak_procs = self.samples = 0
+        self.root_cpu = 0.0   # CPU seconds of the top process itself (the -j2 parent), last sample
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -121,6 +122,7 @@ class Sampler(threading.Thread):
             pids = tree(self.pid)
             self.peak_rss = max(self.peak_rss, sum(rss_bytes(p) for p in pids))
             self.peak_procs = max(self.peak_procs, len(pids))
+            self.root_cpu = own_cpu_seconds(self.pid) or self.root_cpu
             if n % self.pss_every == 0:
                 self.peak_pss = max(self.peak_pss, sum(pss_bytes(p) for p in pids))
             n += 1
@@ -128,6 +130,16 @@ class Sampler(threading.Thread):
             # every 50 ms at first, then every 200 ms: long runs reach a steady state, and the
             # sampler's own CPU (about 5% of a core at 50 ms) stays out of the measurement
             self.stop.wait(self.interval if n < 100 else 4 * self.interval)
+
+
+def own_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of ``pid`` itself (not its children), from /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def loadavg() -> float | None:
@@ -175,6 +187,9 @@ def measure(label: str, cmd: list[str], input_bytes: int, log: Path, env: dict |
         "max_process_rss_mb": max_proc / MB, "peak_processes": sampler.peak_procs,
         # CPUs kept busy by everything else on the machine while this ran (contention)
         "other_cpus": max(0.0, busy - cpu) / wall,
+        # the top process's own CPU (for -j2: the parent that reads, dispatches and writes; the
+        # serial part), as last sampled (up to 200 ms before it exits)
+        "parent_cpu_seconds": sampler.root_cpu,
         "samples": sampler.samples, "loadavg_before": load0, "loadavg_after": loadavg(),
         "stderr_tail": log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:],
     }
@@ -325,6 +340,7 @@ def main(argv=None) -> int:
     else:
         snap = make_snapshot()
         env = snap.pop("env")
+        sys.path.insert(0, str(SNAPSHOT))  # the corpus builder decodes with the same code
         info["code"] = {"snapshot": snap["path"], "sources_sha256": snap["sources_sha256"]}
     version = subprocess.run([*cleaner_cmd(), "--version"], capture_output=True, text=True, cwd=CORPUS, env=env)
     info_version = version.stdout.strip() or version.stderr.strip()
@@ -431,7 +447,8 @@ def main(argv=None) -> int:
     if j1 and j2:
         k = "clean -j2 / clean -j1 (speed-up)"
         ratios[k] = j2["mb_per_s"] / j1["mb_per_s"]
-        lines.append(f"  {k:<34} {ratios[k]:8.2f}x  (CPU s: {j1['cpu_seconds']:.1f} vs {j2['cpu_seconds']:.1f})")
+        lines.append(f"  {k:<34} {ratios[k]:8.2f}x  (CPU s: {j1['cpu_seconds']:.1f} vs {j2['cpu_seconds']:.1f}; "
+                     f"-j2 parent alone {j2['parent_cpu_seconds']:.1f})")
 
     goals = []
     if j1:
@@ -456,6 +473,11 @@ def main(argv=None) -> int:
         s = best.get(label, {}).get("summary")
         if s:
             lines.append(f"  ({label}: {s['files']} files, {s['speeches']} speeches, {s['failures']} rejected)")
+    noisy = max((r["other_cpus"] for r in best.values()), default=0.0)
+    if noisy > 0.2:
+        lines.append("")
+        lines.append(f"WARNING: other programs kept up to {noisy:.2f} CPUs busy during these runs: the absolute "
+                     "numbers (and -j2, which needs a free core) are pessimistic; rerun on a quiet machine.")
     text = "\n".join(lines)
     print(text)
 
