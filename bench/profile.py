@@ -9,8 +9,8 @@ does (``cleaner.cli.iter_items`` + ``cleaner.batch.run_batch``), twice, after an
 warm-up on the first files:
 
 1. with timers only: the time per pipeline stage and per batch (the stage's data rules as one
-   batch, each fixer alone), the piece-table work (``Page.apply`` and the lazy ``Page.text``
-   join), decoding, site detection, building records and writing parts, measured by wrapping
+   batch, each fixer alone), the piece-table work (``Page.apply`` and the lazy joins behind
+   ``Page.text`` / ``Page.folded``), decoding, site detection, building records and writing parts, measured by wrapping
    ``cleaner.pipeline._batches`` and a few functions *in this process only* (no file outside
    bench/ is touched);
 2. under cProfile: the top functions by cumulative and by total (own) time.
@@ -92,7 +92,7 @@ class StageTimer:
             n_data = sum(1 for r in rules if r.kind != "fixer")
             names = ([f"data rules ({n_data})"] if n_data else []) + [f"fixer {r.id}" for r in rules if r.kind == "fixer"]
             for name, b in zip(names, orig_batches(rules)):
-                timer.stage = stage  # run() folds the page text between this yield and the call
+                timer.stage = stage  # work run() does between this yield and the call belongs here
 
                 def wrapped(ctx, b=b, key=(stage, name)):
                     timer.stage = stage
@@ -108,22 +108,20 @@ class StageTimer:
 
         # the piece table: Page.apply, and the lazy join behind Page.text
         self.wrap_function(provenance.Page, "apply", stage_key="piece table: Page.apply")
-        orig_text = provenance.Page.text
+        for prop, cache in (("text", "_text"), ("folded", "_folded")):
+            orig = provenance.Page.__dict__.get(prop)
+            if isinstance(orig, property):
+                def getter(page, _orig=orig, _cache=cache, _key=f"piece table: Page.{prop} join"):
+                    if getattr(page, _cache, None) is not None:
+                        return getattr(page, _cache)
+                    t = time.perf_counter()
+                    try:
+                        return _orig.fget(page)
+                    finally:
+                        timer._add((timer.stage, _key), time.perf_counter() - t)
+                setattr(provenance.Page, prop, property(getter))
+                self._undo.append((provenance.Page, prop, orig))
 
-        def text_getter(page):
-            if page._text is not None:
-                return page._text
-            t = time.perf_counter()
-            try:
-                return orig_text.fget(page)
-            finally:
-                timer._add((timer.stage, "piece table: Page.text join"), time.perf_counter() - t)
-
-        provenance.Page.text = property(text_getter)
-        self._undo.append((provenance.Page, "text", orig_text))
-
-        # the width-folded view the pipeline recomputes before every batch
-        self.wrap_function(pipeline, "fold", stage_key="pipeline: fold(page text) before the batch")
         self.wrap_function(decode_mod, "decode", ("(page)", "decode bytes"))
         self.wrap_function(pipeline, "detect_site", ("(page)", "detect_site"))
         self.wrap_function(pipeline, "_result", ("(page)", "_result: speeches + edits"))
@@ -181,15 +179,15 @@ def stage_table(timer: StageTimer, total: float, mb: float) -> str:
     for (stage, name), sec in timer.seconds.items():
         if stage in order:
             per_stage[stage] += sec
-    rows.append(f"per stage (wall seconds over {mb:.1f} MB; % of the {total:.2f} s run; batches, "
-                f"the piece table and the fold before each batch)")
+    rows.append(f"per stage (wall seconds over {mb:.1f} MB; % of the {total:.2f} s run; the stage's batches "
+                f"plus the piece-table work they cause)")
     for stage in sorted(per_stage, key=lambda s: order[s]):
         rows.append(f"  {stage:<12} {per_stage[stage]:8.3f} s  {100 * per_stage[stage] / total:5.1f}%")
     in_run = timer.seconds.get(("(page)", "pipeline.run total"), 0.0)
     if in_run:
         other = in_run - sum(per_stage.values()) - timer.seconds.get(("(page)", "detect_site"), 0.0) \
             - timer.seconds.get(("(page)", "_result: speeches + edits"), 0.0) \
-            - timer.seconds.get(("(run start)", "pipeline: fold(page text) before the batch"), 0.0)
+            - sum(v for (st, _), v in timer.seconds.items() if st == "(run start)")
         rows.append(f"  {'(rest of run)':<12} {other:8.3f} s  {100 * other / total:5.1f}%")
     rows.append("")
     rows.append("per batch (top 40 by time)")

@@ -62,9 +62,9 @@ def _line_matches(rule: Rule, lines: list[Line], i: int, text: str | None = None
     text = lines[i].text.strip() if text is None else text
     if not text or (rule.max_len and len(text) > rule.max_len):
         return None
-    m = rule.pattern.search(text)
-    if not m:
+    if rule.literals is not None and not any(lit in text for lit in rule.literals):
         return None
+    # the neighbours first: their patterns are anchored and fail fast on most lines
     if rule.next is not None:
         nxt = _neighbour(lines, i, 1)
         if nxt is None or not rule.next.search(nxt):
@@ -73,7 +73,7 @@ def _line_matches(rule: Rule, lines: list[Line], i: int, text: str | None = None
         prv = _neighbour(lines, i, -1)
         if prv is None or not rule.prev.search(prv):
             return None
-    return m
+    return rule.pattern.search(text)
 
 
 @lru_cache(maxsize=512)
@@ -102,11 +102,12 @@ def extract_metadata(m, rule: Rule, raw_line: str | None = None) -> dict:
 
 
 def _gate(rule: Rule):
-    """Characters one of which a line must hold for an inline rule to be tried there."""
+    """Strings one of which a line must hold for an inline rule to be tried there: the
+    ``requires`` hint, or the literals every match of the pattern contains."""
     if rule.kind == "table":
         return frozenset(k[0] for k, _ in rule.table)
     req = rule.options.get("requires")
-    return frozenset(req) if req else None
+    return frozenset(req) if req else rule.literals
 
 
 def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None = None) -> list[Proposal]:

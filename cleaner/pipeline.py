@@ -46,6 +46,7 @@ class CleanResult:
     rule_counts: Counter = field(default_factory=Counter)
     encoding: str | None = None
     source_sha256: str | None = None
+    conversion: str | None = None   # e.g. "t2s by opencc (C++)" when the script was converted
 
 
 def detect_site(text: str, rules: RuleSet) -> str:
@@ -110,9 +111,11 @@ def _result(source: str, text: str, page: Page, ctx: Context, counts: Counter) -
             text=cleaned[d.start:d.end],
             span=(page.source_offset(d.start), page.source_offset(d.end)),
             clean_span=(d.start, d.end), duplicate_of=d.duplicate_of))
+    conversion = (f"{ctx.facts['converted']} by {ctx.facts['converter']}"
+                  if ctx.facts.get("converted") else None)
     return CleanResult(source=source, source_text=text, text=cleaned, site=ctx.site,
                        document=dict(ctx.document), speeches=speeches, edits=page.edits(),
-                       warnings=list(ctx.warnings), rule_counts=counts)
+                       warnings=list(ctx.warnings), rule_counts=counts, conversion=conversion)
 
 
 def run_rule_alone(rule: Rule, text: str, *, rules: RuleSet | None = None,

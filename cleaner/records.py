@@ -37,6 +37,8 @@ def speech_records(result: CleanResult, rules_version: str, meta: dict | None = 
         }
         if sp.duplicate_of is not None:
             rec["duplicate_of"] = sp.duplicate_of
+        if result.conversion:
+            rec["conversion"] = result.conversion
         if meta:
             rec["meta"] = meta
         out.append(rec)
@@ -59,6 +61,7 @@ def audit_record(result: CleanResult, rules_version: str) -> dict:
         "speeches": spans,
         "gaps": gaps,
         "warnings": result.warnings,
+        "conversion": result.conversion,
     }
 
 

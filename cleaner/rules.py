@@ -37,6 +37,8 @@ from typing import Any
 
 import regex
 
+from .literals import required_literals
+
 FLAGS = regex.MULTILINE | regex.VERSION1
 KINDS = {"line", "block", "zone", "inline", "table", "fixer", "part"}
 ACTIONS = {"drop", "replace", "extract"}
@@ -87,6 +89,7 @@ class Rule:
     fix: tuple[tuple[str, str], ...] = ()
     path: str = ""
     order: int = 0
+    literals: frozenset | None = None   # one of these is in every line the pattern can match
 
     @property
     def doc(self) -> str:
@@ -163,6 +166,7 @@ def _load_file(path: Path, text: str, order_base: int) -> tuple[list[Rule], Site
             options=raw.get("options", {}),
             match=tuple(raw.get("match", [])), keep=tuple(raw.get("keep", [])), fix=fix,
             path=str(path), order=order_base + n,
+            literals=required_literals(raw["pattern"]) if raw.get("pattern") and kind in ("line", "inline") else None,
         ))
         _check_shape(rules[-1], where)
     return rules, site

@@ -300,3 +300,19 @@ def test_the_rule_catalog_is_loaded_once_per_worker(ray_address):
     assert len(reports) >= 2
     assert {r["misses"] for r in reports} == {1}, reports
     assert len({r["pid"] for r in reports}) < len(reports)   # workers are reused across tasks
+
+
+@needs_ray
+def test_outcomes_come_back_in_input_order_across_waves(ray_address, pages):
+    from cleaner.batch import map_outcomes
+    from cleaner.cli import iter_items
+    from cleaner.ray_engine import map_outcomes_ray
+
+    items = list(iter_items([str(pages), str(pages.parent / "missing.txt")], "raw", "text", "id"))
+    pairs = [(i, item) for i, item in enumerate(items) if i != 2]     # as when resuming: gaps
+    local = [o for chunk in map_outcomes(iter(pairs), Options(), jobs=1, audit=True) for o in chunk]
+    chunks = list(map_outcomes_ray(iter(pairs), Options(), audit=True, wave_items=3))
+    assert all(chunks)
+    mine = [o for chunk in chunks for o in chunk]
+    assert [o.index for o in mine] == [i for i, _ in pairs]
+    assert [vars(o) for o in mine] == [vars(o) for o in local]

@@ -429,8 +429,9 @@ def _pieces(run: str, model: str) -> list[tuple[int, int, str, int]]:
     return out
 
 
-
 def _find_runs(text: str, model: str):
+    """Every repairable run (or piece of one): ``[(start, end, fixed, lost, strong)]`` and the
+    number of CJK characters the strong ones hold (the page's evidence)."""
     found = []
     strong_cjk = 0
     for m in _RUN.finditer(text):

@@ -18,14 +18,18 @@ MIN_TRADITIONAL = 8
 
 @lru_cache(maxsize=2)
 def converter(config: str):
-    try:  # the official C++ build is much faster when it is installed
-        import opencc as _oc
-        if hasattr(_oc, "OpenCC") and getattr(_oc, "__name__", "") == "opencc" and hasattr(_oc, "__version__"):
-            return _oc.OpenCC(config + ".json" if not config.endswith(".json") else config)
-    except Exception:  # pragma: no cover - depends on what is installed
-        pass
-    from opencc import OpenCC
-    return OpenCC(config)
+    """An OpenCC converter. The official C++ build (``pip install opencc``, which replaces the
+    pure-Python ``opencc`` module of opencc-python-reimplemented) is used when it is the one
+    installed: same conversion, about 200 times faster."""
+    import opencc
+    if hasattr(opencc, "clib"):  # the official build
+        return opencc.OpenCC(config + ".json")
+    return opencc.OpenCC(config)
+
+
+def converter_name() -> str:
+    import opencc
+    return "opencc (C++)" if hasattr(opencc, "clib") else "opencc-python-reimplemented"
 
 
 @lru_cache(maxsize=2)
@@ -108,6 +112,7 @@ def to_simplified(text: str, ctx, rule) -> list[Proposal]:
     if ctx.options.script != "simplified" or not is_traditional(text):
         return []
     ctx.facts["converted"] = "t2s"
+    ctx.facts["converter"] = converter_name()
     return _convert_lines(ctx.raw, "t2s", rule.id)
 
 
@@ -123,6 +128,7 @@ def to_traditional(text: str, ctx, rule) -> list[Proposal]:
     if changed == 0:
         return []
     ctx.facts["converted"] = "s2t"
+    ctx.facts["converter"] = converter_name()
     return _convert_lines(ctx.raw, "s2t", rule.id)
 
 
