@@ -26,6 +26,7 @@ def clean_bytes(data: bytes, source: str = "<bytes>", *, options: Options | None
     decoded = decode(data)
     result = run(decoded.text, source=source, rules=rules, options=options)
     result.encoding = decoded.encoding
+    result.decode_errors = getattr(decoded, "errors", "strict")
     result.source_sha256 = hashlib.sha256(data).hexdigest()
     result.warnings[:0] = decoded.warnings
     return result

@@ -47,6 +47,7 @@ class CleanResult:
     encoding: str | None = None
     source_sha256: str | None = None
     conversion: str | None = None   # e.g. "t2s by opencc (C++)" when the script was converted
+    decode_errors: str = "strict"   # "replace" when a few undecodable bytes became U+FFFD
 
 
 def detect_site(text: str, rules: RuleSet) -> str:

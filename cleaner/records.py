@@ -39,6 +39,8 @@ def speech_records(result: CleanResult, rules_version: str, meta: dict | None = 
             rec["duplicate_of"] = sp.duplicate_of
         if result.conversion:
             rec["conversion"] = result.conversion
+        if result.decode_errors != "strict":
+            rec["decode_errors"] = result.decode_errors
         if meta:
             rec["meta"] = meta
         out.append(rec)
@@ -62,6 +64,7 @@ def audit_record(result: CleanResult, rules_version: str) -> dict:
         "gaps": gaps,
         "warnings": result.warnings,
         "conversion": result.conversion,
+        "decode_errors": result.decode_errors,
     }
 
 

@@ -42,7 +42,9 @@ from .literals import required_literals
 FLAGS = regex.MULTILINE | regex.VERSION1
 KINDS = {"line", "block", "zone", "inline", "table", "fixer", "part"}
 ACTIONS = {"drop", "replace", "extract"}
-STAGES = ("normalize", "decode", "web", "script", "chrome", "pages", "repeats", "paragraphs",
+# decode first: mojibake repair needs the bytes' characters as they are (U+00A0 and U+00AD in
+# Latin-1 mojibake are halves of Chinese characters, which layout normalisation would change)
+STAGES = ("decode", "normalize", "web", "script", "chrome", "pages", "repeats", "paragraphs",
           "chars", "layout", "segment", "dedupe")
 
 
