@@ -70,18 +70,59 @@ def _jsonl_items(path: str, text_field: str, id_field: str) -> Iterator[Item]:
         yield Item(source=source, text=rec[text_field], meta=meta)
 
 
-def _progress_printer(total_hint: int | None):
-    last = [0.0]
-    tty = sys.stderr.isatty()
+def count_inputs(inputs: list[str]) -> tuple[int, int] | None:
+    """(files, bytes) of the inputs, for the progress bar's ETA; None when unknown (stdin)."""
+    if "-" in inputs:
+        return None
+    files = size = 0
+    for entry in expand_inputs(inputs):
+        files += 1
+        if isinstance(entry, str):
+            try:
+                size += os.path.getsize(entry)
+            except OSError:
+                pass
+    return files, size
 
-    def show(s: Summary) -> None:
-        if s.seconds - last[0] < (0.5 if tty else 10):
-            return
-        last[0] = s.seconds
+
+class Progress:
+    """A rich progress bar (files, MB/s, ETA) on a terminal; plain log lines every 10 s otherwise."""
+
+    def __init__(self, totals: tuple[int, int] | None):
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.bar = None
+        if self.tty:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
+                                       TimeRemainingColumn)
+            self.bar = Bar(TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
+                           TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=True,
+                           console=__import__("rich.console").console.Console(stderr=True))
+            self.task = self.bar.add_task("clean", total=totals[0] if totals else None, rate="")
+            self.bar.start()
+
+    def __call__(self, s: Summary) -> None:
         rate = s.bytes_in / max(s.seconds, 1e-9) / 1e6
-        line = f"{s.files} files, {s.speeches} speeches, {s.failures} failed, {rate:.1f} MB/s"
-        typer.echo(("\r" + line) if tty else line, err=True, nl=not tty)
-    return show
+        if self.bar is not None:
+            self.bar.update(self.task, completed=s.files + s.skipped, rate=f"{rate:.1f} MB/s")
+            return
+        if s.seconds - self.last >= 10:
+            self.last = s.seconds
+            typer.echo(f"{s.files} files, {s.speeches} speeches, {s.failures} failed, {rate:.1f} MB/s", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def print_summary(summary: Summary, top: int = 12) -> None:
+    typer.echo(f"{summary.files} files, {summary.speeches} speeches, {summary.failures} failed, "
+               f"{summary.bytes_in} bytes in, {summary.bytes_out} bytes out"
+               + (f", {summary.skipped} already done" if summary.skipped else ""), err=True)
+    if summary.rule_counts:
+        common = summary.rule_counts.most_common(top)
+        typer.echo("edits by rule: " + ", ".join(f"{k} {v}" for k, v in common)
+                   + (" …" if len(summary.rule_counts) > top else ""), err=True)
 
 
 @app.command()
@@ -119,14 +160,15 @@ def clean(
     elif out == "-":
         summary = stream_to(sys.stdout, items, options, jobs=jobs, timeout=timeout, reject_to=sys.stderr)
     else:
-        summary = run_batch(items, Path(out), options, jobs=jobs, audit=audit, fmt=fmt,
-                            shard_size=shard_size, timeout=timeout, progress=_progress_printer(None))
-        if sys.stderr.isatty():
-            typer.echo("", err=True)
+        progress = Progress(count_inputs(inputs) if sys.stderr.isatty() and fmt_in == "raw" else None)
+        try:
+            summary = run_batch(items, Path(out), options, jobs=jobs, audit=audit, fmt=fmt,
+                                shard_size=shard_size, timeout=timeout, progress=progress)
+        finally:
+            progress.close()
         for rej in summary.rejects:
             typer.echo(f"error: {rej['source']}: {rej['reason']}", err=True)
-    typer.echo(f"{summary.files} files, {summary.speeches} speeches, {summary.failures} failed, "
-               f"{summary.bytes_in} bytes in, {summary.bytes_out} bytes out", err=True)
+    print_summary(summary)
     if summary.failures:
         raise typer.Exit(1)
 
