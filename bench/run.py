@@ -18,11 +18,18 @@
    For each: wall seconds, CPU seconds (user + system of the whole process tree, from
    ``wait4``), MB/s (the MB the command reads / wall seconds; MB = 10**6 bytes), and memory:
    the peak of the summed RSS of the process tree (parent + pool workers, sampled from
-   ``/proc`` every 50 ms for 5 s, then every 200 ms), the peak of the summed PSS (shared pages split between the
-   processes that share them: what the tree really costs), and the largest single-process
-   RSS (``ru_maxrss``, exact).
+   ``/proc`` every 50 ms for 5 s, then every 200 ms), the peak of the summed PSS (shared
+   pages split between the processes that share them: what the tree really costs), and the
+   largest single-process RSS (``ru_maxrss``, exact). Also the CPUs that other programs kept
+   busy meanwhile (``/proc/stat``), so a noisy run shows as one.
 3. Prints the table, the ratios (clean ÷ floor, -j2 ÷ -j1) and the goals (PASS/MISS), and
    writes everything to ``bench/results/latest.json`` (plus a dated copy).
+
+The cleaner runs from a snapshot of ``cleaner/`` and ``rules/`` copied to
+``bench/corpus/snapshot/`` at the start (``PYTHONPATH``), so that edits made to the working
+tree during the run (the package is installed in editable mode) cannot make -j1 and -j2
+measure different code; ``--live`` runs the working tree instead. The results record the
+commit, the uncommitted files and a hash of the measured sources.
 
 It measures; it does not gate: the exit status is 0 whether the goals are met or not (it is
 1 only if a command failed to run). With ``--repeat N`` every command runs N times and the

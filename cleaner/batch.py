@@ -45,6 +45,14 @@ class Outcome:
     rule_counts: dict = field(default_factory=dict)
 
 
+def item_bytes(item: Item) -> bytes:
+    """The raw bytes an input stands for (a JSONL text re-encoded; lone surrogates kept as
+    surrogate escapes so a broken record is rejected, not fatal)."""
+    if item.data is not None:
+        return item.data
+    return (item.text or "").encode("utf-8", errors="surrogatepass")
+
+
 class DocumentTimeout(Exception):
     pass
 
@@ -55,11 +63,14 @@ def _on_alarm(signum, frame):
 
 def process_item(index: int, item: Item, options: Options, timeout: float, audit: bool) -> Outcome:
     """Clean one input; never raises: a failure becomes a reject naming the input and reason."""
-    raw = item.data if item.data is not None else (item.text or "").encode("utf-8")
+    raw = item_bytes(item)
     sha = hashlib.sha256(raw).hexdigest()
     out = Outcome(index, item.source, sha, bytes_in=len(raw))
     if item.error:
         out.reject = {"source": item.source, "reason": item.error}
+        return out
+    if item.text is not None and any("\ud800" <= c <= "\udfff" for c in item.text):
+        out.reject = {"source": item.source, "sha256": sha, "reason": "text holds lone surrogates (not valid Unicode)"}
         return out
     rules = load_rules()
     use_alarm = timeout > 0 and hasattr(signal, "setitimer")
@@ -133,7 +144,7 @@ def chunked(items: Iterable[tuple[int, Item]]) -> Iterator[list[tuple[int, Item]
     for pair in items:
         chunk.append(pair)
         item = pair[1]
-        size += len(item.data or b"") + len((item.text or "").encode("utf-8"))
+        size += len(item_bytes(item))
         if len(chunk) >= CHUNK_ITEMS or size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
@@ -161,6 +172,8 @@ class PartStore:
     def __init__(self, out: Path):
         self.dir = out / ".work"
         self.dir.mkdir(parents=True, exist_ok=True)
+        for tmp in list(self.dir.glob(".*.tmp")) + list(out.glob(".*.tmp")):
+            tmp.unlink(missing_ok=True)  # left by a run killed mid-write
         self.done: set[tuple[str, str]] = set()
         self.parts = sorted(self.dir.glob("part-*.jsonl"))
         for part in self.parts:
@@ -201,7 +214,7 @@ class PartStore:
                         yield rec["record"]
 
     def clear(self) -> None:
-        for part in self.parts:
+        for part in list(self.dir.iterdir()):
             part.unlink(missing_ok=True)
         try:
             self.dir.rmdir()
@@ -210,7 +223,10 @@ class PartStore:
 
 
 def finish(store: PartStore, out: Path, *, audit: bool, fmt: str, shard_size: int) -> None:
-    """Assemble the final files from the parts and rename them into place."""
+    """Assemble the final files from the parts and rename them into place (first removing
+    shards a previous run in the same folder left, so none is stale)."""
+    for stale in out.glob("speeches-*.jsonl"):
+        stale.unlink()
     if fmt == "txt":
         for rec in store.records("speech"):
             write_atomic(out / "txt" / (rec["id"].replace("#", "_") + ".txt"), rec["text"] + "\n")
@@ -240,8 +256,7 @@ def run_batch(items: Iterable[Item], out: Path, options: Options, *, jobs: int =
 
     def todo() -> Iterator[tuple[int, Item]]:
         for i, item in enumerate(items):
-            raw = item.data if item.data is not None else (item.text or "").encode("utf-8")
-            if item.error is None and store.is_done(item.source, hashlib.sha256(raw).hexdigest()):
+            if store.is_done(item.source, hashlib.sha256(item_bytes(item)).hexdigest()):
                 summary.skipped += 1
                 continue
             yield i, item

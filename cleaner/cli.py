@@ -53,7 +53,8 @@ def _jsonl_items(path: str, text_field: str, id_field: str) -> Iterator[Item]:
     except InputError as exc:
         yield Item(source=path, error=str(exc).removeprefix(f"{path}: "))
         return
-    for n, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+    for n, raw_line in enumerate(data.split(b"\n"), 1):  # JSON strings may hold U+2028 etc.
+        line = raw_line.decode("utf-8", errors="replace")
         if not line.strip():
             continue
         where = f"{path}:{n}"
@@ -155,6 +156,8 @@ def clean(
         from .ray_engine import run_ray  # optional extra
         summary = run_ray(items, Path(out), options, audit=audit, fmt=fmt, shard_size=shard_size,
                           timeout=timeout, address=address)
+        for rej in summary.rejects if out != "-" else ():
+            typer.echo(f"error: {rej['source']}: {rej['reason']}", err=True)
     elif engine != "local":
         raise typer.BadParameter("--engine must be local or ray")
     elif out == "-":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 import json
 import os
 import sys
@@ -76,7 +77,9 @@ def read_bytes(path: str) -> bytes:
         raise InputError(f"{path}: is a directory")
     except PermissionError:
         raise InputError(f"{path}: permission denied")
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise InputError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})")
+    except Exception as exc:  # e.g. zstandard.ZstdError: a corrupt archive is a bad input, not a crash
         raise InputError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})")
 
 

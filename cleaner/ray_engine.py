@@ -35,8 +35,8 @@ from .batch import CHUNK_BYTES, CHUNK_ITEMS, Outcome, PartStore, Summary, finish
 from .context import Options
 from .io import Item, dumps, write_atomic
 
-__all__ = ["run_ray", "map_outcomes_ray", "clean_dataset", "to_record", "SPEECH_COLUMNS",
-           "RAY_MISSING"]
+__all__ = ["run_ray", "map_outcomes_ray", "clean_dataset", "to_record", "ray_session",
+           "SPEECH_COLUMNS", "OPTIONAL_FIELDS", "RAY_MISSING"]
 
 RAY_MISSING = "the Ray engine needs the 'ray' extra: pip install 'cleaner[ray]'"
 
@@ -321,7 +321,9 @@ def _now() -> float:
 #: :func:`to_record` turns a row back into the CLI's speech record.
 SPEECH_COLUMNS = ("id", "source", "source_sha256", "encoding", "site", "document", "index", "count",
                   "title", "speaker", "date", "text", "span", "warnings", "rules_version",
-                  "duplicate_of", "meta", "error")
+                  "duplicate_of", "conversion", "decode_errors", "meta", "error")
+#: Fields of the speech record that it holds only when set (null columns here).
+OPTIONAL_FIELDS = ("duplicate_of", "conversion", "decode_errors", "meta")
 
 
 def _speech_schema():
@@ -332,7 +334,8 @@ def _speech_schema():
                       ("document", pa.large_string()), ("index", i), ("count", i), ("title", s),
                       ("speaker", s), ("date", s), ("text", pa.large_string()),
                       ("span", pa.list_(i)), ("warnings", pa.list_(s)), ("rules_version", s),
-                      ("duplicate_of", i), ("meta", pa.large_string()), ("error", s)])
+                      ("duplicate_of", i), ("conversion", s), ("decode_errors", s),
+                      ("meta", pa.large_string()), ("error", s)])
 
 
 def _json_default(value):
@@ -389,6 +392,9 @@ def _clean_dataset_rows(batch, *, text_column: str, id_column: str | None, meta_
                             "meta": json.dumps(meta, ensure_ascii=False) if meta else None})
             continue
         for rec in o.speeches:
+            unknown = set(rec) - set(SPEECH_COLUMNS)
+            if unknown:  # a field added to cleaner.records must be given a column here
+                raise RuntimeError(f"clean_dataset has no column for the record field(s) {sorted(unknown)}")
             row_out = dict(rec)
             row_out["document"] = json.dumps(rec["document"], ensure_ascii=False)
             row_out["meta"] = json.dumps(rec["meta"], ensure_ascii=False) if "meta" in rec else None
@@ -432,9 +438,9 @@ def clean_dataset(ds, text_column: str = "text", id_column: str | None = "id",
 
 def to_record(row: dict) -> dict:
     """A :func:`clean_dataset` row as the speech record ``cleaner clean`` writes: ``document``
-    and ``meta`` parsed, ``duplicate_of``/``meta`` only when set, no ``error``."""
+    and ``meta`` parsed, the :data:`OPTIONAL_FIELDS` only when set, no ``error``."""
     rec = {k: row[k] for k in SPEECH_COLUMNS
-           if k not in ("duplicate_of", "meta", "error") and k in row}
+           if k not in OPTIONAL_FIELDS and k != "error" and k in row}
     rec["document"] = json.loads(row["document"]) if row.get("document") is not None else None
     for key in ("index", "count"):
         if rec.get(key) is not None:
@@ -443,6 +449,9 @@ def to_record(row: dict) -> dict:
     rec["warnings"] = [str(w) for w in rec["warnings"]] if rec.get("warnings") is not None else []
     if row.get("duplicate_of") is not None:
         rec["duplicate_of"] = int(row["duplicate_of"])
+    for key in ("conversion", "decode_errors"):
+        if row.get(key) is not None:
+            rec[key] = row[key]
     if row.get("meta") is not None:
         rec["meta"] = json.loads(row["meta"])
     return rec

@@ -16,7 +16,8 @@ def source_stem(source: str) -> str:
 
 def speech_records(result: CleanResult, rules_version: str, meta: dict | None = None) -> list[dict]:
     out = []
-    stem = source_stem(result.source)
+    # a file is named by its stem; a JSONL record by its id as given (ids are not file names)
+    stem = result.source if meta is not None else source_stem(result.source)
     for sp in result.speeches:
         rec = {
             "id": f"{stem}#{sp.index}",

@@ -1,6 +1,6 @@
 """Write the seed inputs of the fuzz campaign into fuzz/corpus/ (small, deterministic).
 
-Each seed is ``<mode byte> + payload`` in the format ``fuzz_decode.prepare`` reads: byte 0x07
+Each seed is ``<mode byte> + payload`` in the format ``fuzz/oracle.py: prepare`` reads: byte 0x07
 means "the payload is raw bytes"; 0x01..0x06 mean "the payload is UTF-8 text, re-encode it /
 clean it as text". Run: ``.venv/bin/python fuzz/make_corpus.py``.
 """

@@ -130,8 +130,6 @@ def test_jsonl_default_fields_and_the_id_in_meta(tmp_path):
     assert rec["meta"] == {"id": "doc-1"}      # the id field is kept in meta too
 
 
-@pytest.mark.xfail(strict=True, reason="bug (cli._jsonl_items): lines are split with str.splitlines(), "
-                   "which also breaks on U+2028/U+2029/U+0085/\\x1c-\\x1e inside JSON strings")
 def test_jsonl_line_separator_inside_a_string_is_not_a_line_break(tmp_path):
     src = tmp_path / "in.jsonl"
     text = seed_text(SMALL)
@@ -143,8 +141,6 @@ def test_jsonl_line_separator_inside_a_string_is_not_a_line_break(tmp_path):
     assert [r["source"] for r in read_jsonl(out / "speeches.jsonl")] == ["a", "b"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug (records.speech_records/source_stem): a JSONL id is "
-                   "treated as a file name, so ids 'x.1' and 'x.2' both give record id 'x#0'")
 def test_jsonl_ids_with_dots_give_distinct_record_ids(tmp_path):
     src = tmp_path / "in.jsonl"
     write_jsonl(src, [{"id": "x.1", "text": seed_text(SMALL)}, {"id": "x.2", "text": seed_text(SMALL)},
@@ -155,9 +151,6 @@ def test_jsonl_ids_with_dots_give_distinct_record_ids(tmp_path):
     assert len(set(ids)) == 4, ids
 
 
-@pytest.mark.xfail(strict=True, reason="bug (batch.process_item): a JSONL text with a lone "
-                   "surrogate escape ('\\ud800') raises UnicodeEncodeError outside the try block "
-                   "and ends the whole run instead of becoming a reject")
 def test_jsonl_text_with_a_lone_surrogate_is_a_reject_not_a_crash(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "bad", "text": "\\ud800 abc"}\n'
@@ -245,8 +238,6 @@ def test_truncated_gzip_is_a_reject(tmp_path):
     assert len(read_jsonl(out / "speeches.jsonl")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="bug (io.read_bytes): a corrupt deflate stream raises "
-                   "zlib.error, which is not caught, and the whole run dies with a traceback")
 def test_corrupt_gzip_is_a_reject(tmp_path):
     data = bytearray(gzip.compress((SEEDS / f"{SMALL}.txt").read_bytes()))
     for i in range(30, 60):
@@ -282,8 +273,6 @@ def test_zstd_inputs_read_transparently(tmp_path, reference):
     assert speech_core(rec2) == speech_core(reference["by_seed"][MEDIUM][0])
 
 
-@pytest.mark.xfail(strict=True, reason="bug (io.read_bytes): zstandard.ZstdError from a corrupt "
-                   ".zst is not caught, and the whole run dies with a traceback")
 def test_corrupt_zstd_is_a_reject(tmp_path):
     zstandard = pytest.importorskip("zstandard", reason="the zstd extra (zstandard) is not installed")
     data = bytearray(zstandard.ZstdCompressor().compress((SEEDS / f"{SMALL}.txt").read_bytes()))
@@ -334,9 +323,6 @@ def test_sharding_with_no_speeches_writes_one_empty_shard(tmp_path):
     assert (out / "speeches-00000.jsonl").read_bytes() == b""
 
 
-@pytest.mark.xfail(strict=True, reason="bug (batch.finish): shards (and speeches.jsonl, txt/) of an "
-                   "earlier run into the same folder are left in place, so a reader of "
-                   "speeches-*.jsonl gets stale records")
 def test_rerun_with_fewer_shards_leaves_no_stale_shards(tmp_path):
     out = tmp_path / "out"
     pages = [SEEDS / f"{n}.txt" for n in (MULTI, MEDIUM, SMALL)]

@@ -140,9 +140,16 @@ def ray_address():
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              logging_level=logging.WARNING)
+    # Ray Data logs at DEBUG level; keep that out of pytest's report of a failing test
+    loggers = [logging.getLogger(name) for name in ("ray", "ray.data")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.WARNING)
     try:
         yield ray.get_runtime_context().gcs_address
     finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
         ray.shutdown()
 
 
