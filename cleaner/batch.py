@@ -302,6 +302,6 @@ def stream_to(fh, items: Iterable[Item], options: Options, *, jobs: int = 1, tim
             for rec in o.speeches:
                 fh.write(dumps(rec))
             if o.reject and reject_to is not None:
-                reject_to.write(f"{o.reject['source']}: {o.reject['reason']}\n")
+                reject_to.write(f"error: {o.reject['source']}: {o.reject['reason']}\n")
         fh.flush()
     return summary

@@ -167,6 +167,11 @@ def clean(
         try:
             summary = run_batch(items, Path(out), options, jobs=jobs, audit=audit, fmt=fmt,
                                 shard_size=shard_size, timeout=timeout, progress=progress)
+        except OSError as exc:  # a full disk, a read-only folder: the finished parts are kept
+            progress.close()
+            typer.echo(f"error: {out}: cannot write output ({exc.strerror or exc}); "
+                       f"finished work is kept in {out}/.work and the same command resumes it", err=True)
+            raise typer.Exit(2)
         finally:
             progress.close()
         for rej in summary.rejects:

@@ -210,9 +210,10 @@ def _sample_decode(sample: bytes, encoding: str, complete: bool) -> str | None:
         return None
 
 
-def _lossy(data: bytes, encoding: str, why: str = "") -> Decoded | None:
-    """``data`` decoded with ``errors="replace"`` if at most ~1% of its bytes are bad."""
-    limit = max(1, int(len(data) * MAX_BAD_SHARE))
+def _lossy(data: bytes, encoding: str, why: str = "", min_limit: int = 1) -> Decoded | None:
+    """``data`` decoded with ``errors="replace"`` if at most ~1% of its bytes are bad
+    (``min_limit``: bad bytes always allowed, e.g. the 1-3 bytes of a character cut at the end)."""
+    limit = max(min_limit, int(len(data) * MAX_BAD_SHARE))
     bad = _bad_bytes(data, encoding, limit)
     if bad is None:
         return None
@@ -385,7 +386,7 @@ def decode(data: bytes) -> Decoded:
     if first_error.start >= len(data) - 3 and first_error.reason == "unexpected end of data":
         prefix = data[: first_error.start]
         if not prefix.isascii():
-            return _lossy(data, "utf-8", "the input ends inside a UTF-8 character (truncated)")  # type: ignore[return-value]
+            return _lossy(data, "utf-8", "the input ends inside a UTF-8 character (truncated)", min_limit=3)  # type: ignore[return-value]
 
     return _scored(data, sample, complete)
 

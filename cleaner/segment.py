@@ -324,6 +324,14 @@ def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
         stop = lines[d.body_last].end
         title = seg.title_of(d)
         speeches.append(SpeechDraft(start, stop, title, d.header.speaker, d.header.date))
+    content = [ln for ln in lines if ln.text.strip()]
+    if not speeches and content:
+        # nothing reads as a speech body (a page of a few short lines): keep it whole rather
+        # than file every line away as header metadata
+        seg.props = []
+        first, last = content[0], content[-1]
+        lead = len(first.text) - len(first.text.lstrip())
+        speeches.append(SpeechDraft(first.start + lead, last.start + len(last.text.rstrip())))
     _split_pair_titles(speeches)
     props = sorted(seg.props, key=lambda p: (p.start, p.end))
     return speeches, _clip(props, len(text))

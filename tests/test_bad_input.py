@@ -218,8 +218,6 @@ def test_everything_at_once(work):
     assert summary["failures"] == 3 and summary["files"] == 7
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-1 via the CLI: a short UTF-8 file cut inside its last character is "
-                                       "rejected as 'internal error: AttributeError' (decode() returns None)")
 def test_short_truncated_utf8_file_is_cleaned(work):
     (work / "short.txt").write_bytes("同志们:今天开会。".encode("utf-8") + "国".encode("utf-8")[:2])
     res = cli("short.txt", "-o", "out", "-j", "1", cwd=work)
@@ -227,8 +225,6 @@ def test_short_truncated_utf8_file_is_cleaned(work):
     assert_good_cleaned(work / "out", "short.txt")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-8: cleaner/batch.py stream_to writes rejects as 'PATH: reason' "
-                                       "without the 'error: ' prefix the README documents (-o - mode)")
 def test_stdout_mode_reports_errors_like_file_mode(work):
     res = cli("good/a.txt", "missing.txt", "-o", "-", "-j", "1", cwd=work)
     assert res.returncode == 1
@@ -340,8 +336,6 @@ def test_full_disk_while_writing_parts_leaves_no_final_file(work):
 
 
 @needs_proc
-@pytest.mark.xfail(strict=True, reason="BUG-9: cleaner/cli.py clean: an OSError while writing the output (a full "
-                                       "disk) escapes as a Python traceback instead of a one-line 'error: ...'")
 def test_full_disk_is_reported_in_one_line(work):
     res = full_disk_cli(2000, "speeches.jsonl", "good", "-o", "out", "-j", "1", cwd=work)
     assert res.returncode != 0

@@ -410,8 +410,6 @@ def test_repeated_pattern_many_lines_is_linear(name):
 
 # -- known bugs (strict xfail: they fail today; fixing the bug turns them into passes) ---------
 
-@pytest.mark.xfail(strict=True, reason="BUG-1: cleaner/decode.py decode() returns None for short UTF-8 input cut "
-                                        "inside its last character (_lossy's 1% limit < the 2-3 cut bytes)")
 @pytest.mark.parametrize("data", [
     "中".encode("utf-8") + "国".encode("utf-8")[:2],               # 5 bytes: 中 + 2 of 国's 3 bytes
     ("ab中文" * 20).encode("utf-8") + "国".encode("utf-8")[:2],     # 162 bytes: 1% is 1 byte, 2 are cut
