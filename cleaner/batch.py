@@ -97,7 +97,7 @@ def process_item(index: int, item: Item, options: Options, timeout: float, audit
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
-    out.speeches = speech_records(result, rules.digest, item.meta)
+    out.speeches = speech_records(result, rules.digest, item.meta, keep_id=item.text is not None)
     out.bytes_out = sum(len(r["text"].encode("utf-8")) for r in out.speeches)
     out.rule_counts = dict(result.rule_counts)
     if audit:

@@ -14,10 +14,11 @@ def source_stem(source: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
-def speech_records(result: CleanResult, rules_version: str, meta: dict | None = None) -> list[dict]:
+def speech_records(result: CleanResult, rules_version: str, meta: dict | None = None,
+                   keep_id: bool = False) -> list[dict]:
     out = []
     # a file is named by its stem; a JSONL record by its id as given (ids are not file names)
-    stem = result.source if meta is not None else source_stem(result.source)
+    stem = result.source if keep_id else source_stem(result.source)
     for sp in result.speeches:
         rec = {
             "id": f"{stem}#{sp.index}",
