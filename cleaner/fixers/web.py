@@ -12,7 +12,7 @@ BLOCK_TAGS = "p|br|div|li|tr|h[1-6]|section|article|blockquote|pre|table|ul|ol|h
 INLINE_TAGS = ("span|a|font|strong|b|i|em|u|img|td|th|tbody|thead|sup|sub|code|small|big|label|"
                "mark|ins|del|s|strike|tt|o:p|st1:[a-z]+|w:[a-z]+")
 TAG = regex.compile(
-    rf"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|"
+    rf"<!--.{{0,2000}}?-->|<(script|style)\b[^>]{{0,400}}>.{{0,20000}}?</\1\s*>|"
     rf"</?(?P<block>{BLOCK_TAGS})\b[^<>]{{0,400}}?/?>|</?(?P<inline>{INLINE_TAGS})\b[^<>]{{0,400}}?/?>",
     regex.IGNORECASE | regex.DOTALL | regex.VERSION1)
 ENTITY = regex.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z][a-zA-Z0-9]{1,9});?")
