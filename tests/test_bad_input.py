@@ -219,6 +219,7 @@ def test_everything_at_once(work):
 
 
 def test_short_truncated_utf8_file_is_cleaned(work):
+    """BUG-1 (fixed in 351976a): was rejected as 'internal error: AttributeError'."""
     (work / "short.txt").write_bytes("同志们:今天开会。".encode("utf-8") + "国".encode("utf-8")[:2])
     res = cli("short.txt", "-o", "out", "-j", "1", cwd=work)
     assert res.returncode == 0, res.stderr[-1000:]
@@ -226,6 +227,7 @@ def test_short_truncated_utf8_file_is_cleaned(work):
 
 
 def test_stdout_mode_reports_errors_like_file_mode(work):
+    """BUG-8 (fixed in 351976a): -o - wrote 'PATH: reason' without the documented 'error: '."""
     res = cli("good/a.txt", "missing.txt", "-o", "-", "-j", "1", cwd=work)
     assert res.returncode == 1
     assert error_lines(res.stderr) == {"missing.txt": "no such file or directory"}
@@ -337,6 +339,7 @@ def test_full_disk_while_writing_parts_leaves_no_final_file(work):
 
 @needs_proc
 def test_full_disk_is_reported_in_one_line(work):
+    """BUG-9 (fixed in 351976a): a full disk ended the run with a rich traceback."""
     res = full_disk_cli(2000, "speeches.jsonl", "good", "-o", "out", "-j", "1", cwd=work)
     assert res.returncode != 0
     assert "Traceback" not in res.stderr, res.stderr[-1500:]
