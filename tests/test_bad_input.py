@@ -333,7 +333,8 @@ def test_full_disk_while_writing_parts_leaves_no_final_file(work):
     assert _leftovers(out) == [] and _leftovers(out / ".work") == []
     again = cli("good", "-o", "out", "-j", "1", cwd=work)
     assert again.returncode == 0, again.stderr[-2000:]
-    clean = cli("good", "-o", "ref", "-j", "1", cwd=work)
+    ref = cli("good", "-o", "ref", "-j", "1", cwd=work)
+    assert ref.returncode == 0, ref.stderr[-2000:]
     assert (out / "speeches.jsonl").read_bytes() == (work / "ref" / "speeches.jsonl").read_bytes()
 
 

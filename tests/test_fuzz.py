@@ -30,7 +30,6 @@ from functools import lru_cache
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
-import cleaner
 from cleaner import clean_bytes, clean_text
 from cleaner.decode import _MAGIC, DecodeError, decode
 from cleaner.rules import load_rules
@@ -446,9 +445,6 @@ def test_long_line_with_wrap_spaces_is_linear():
     assert t2 <= 8 * t1, f"x{t2 / t1:.1f}: {t1:.2f}s at 12,000 chars, {t2:.2f}s at 48,000 (4x the input)"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-3: rules/repair/normalize.toml: U+0085 (NEL, e.g. from cp1252/Latin-1 "
-                                       "mojibake) and U+1680 are whitespace to str.strip() but neither line ends "
-                                       "(layout.line-ends) nor spaces (layout.nbsp): a speech can end with one")
 @pytest.mark.parametrize("text", ["同志们:\n今天开会。\x85", "同志们:\n今天开会。\u1680",
                                   "第一篇:讲话\n\n同志们:\n今天开会。\x85\n\n第二篇:讲话\n\n同志们:\n明天再议。"],
                          ids=["nel-end", "ogham-end", "nel-end-of-first-speech"])
@@ -531,10 +527,8 @@ CRASH_DIR = ROOT / "fuzz" / "crashes"
 # crash file -> the bug it shows (strict xfail until fixed). Fixed, now plain regression tests:
 # crash-04d0c741e4806fca ('下载本' + 2 bytes of a cut character) and crash-65f39d7ffabf4c15 ('经' + 1
 # byte): BUG-1, decode() returned None for short UTF-8 input cut inside its last character.
-KNOWN_CRASHES = {
-    "crash-36b16c2c5f802957": "BUG-3: a Latin-1 mojibake page whose speech ends with U+0085",
-    "crash-b242b904c059abaf": "BUG-3: a GB18030 mojibake page whose speech starts with U+0085 once its header is cut",
-}
+# crash-36b16c2c5f802957 and crash-b242b904c059abaf: BUG-3, U+0085 at a speech's edge (fixed).
+KNOWN_CRASHES: dict[str, str] = {}
 
 
 def _crash_inputs():

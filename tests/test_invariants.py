@@ -27,7 +27,6 @@ import pytest
 import regex
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import cleaner
 from cleaner import clean_bytes, clean_text
 from cleaner.decode import DecodeError
 

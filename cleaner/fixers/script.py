@@ -20,7 +20,7 @@ MIN_TRADITIONAL = 8
 def converter(config: str):
     """An OpenCC converter. The official C++ build (``pip install opencc``, which replaces the
     pure-Python ``opencc`` module of opencc-python-reimplemented) is used when it is the one
-    installed: same conversion, about 200 times faster."""
+    installed: 40-200 times faster, with a few characters converted differently (e.g. 宁/甯)."""
     import opencc
     if hasattr(opencc, "clib"):  # the official build
         return opencc.OpenCC(config + ".json")
