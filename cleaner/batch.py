@@ -205,13 +205,28 @@ class PartStore:
         self.parts.append(path)
         self.next_no += 1
 
-    def records(self, kind: str) -> Iterator[dict]:
+    def totals(self, summary: "Summary") -> None:
+        """Totals over every part: they include the inputs an interrupted run already finished."""
+        summary.files = summary.speeches = summary.failures = 0
+        summary.bytes_in = summary.bytes_out = 0
+        summary.rule_counts = Counter()
+        summary.rejects = list(self.records("reject"))
+        for rec in self.records("done", whole=True):
+            st = rec["stats"]
+            summary.files += 1
+            summary.speeches += st["speeches"]
+            summary.failures += st["failed"]
+            summary.bytes_in += st["bytes_in"]
+            summary.bytes_out += st["bytes_out"]
+            summary.rule_counts.update(st["rules"])
+
+    def records(self, kind: str, whole: bool = False) -> Iterator[dict]:
         for part in self.parts:
             with part.open(encoding="utf-8") as fh:
                 for line in fh:
                     rec = json.loads(line)
                     if rec["kind"] == kind:
-                        yield rec["record"]
+                        yield rec if whole else rec["record"]
 
     def clear(self) -> None:
         for part in list(self.dir.iterdir()):
@@ -268,23 +283,7 @@ def run_batch(items: Iterable[Item], out: Path, options: Options, *, jobs: int =
         summary.seconds = time.monotonic() - start
         if progress:
             progress(summary)
-    # totals include the inputs a previous, interrupted run already finished
-    summary.files, summary.speeches, summary.failures = 0, 0, 0
-    summary.bytes_in = summary.bytes_out = 0
-    summary.rule_counts = Counter()
-    summary.rejects = list(store.records("reject"))
-    for part in store.parts:
-        with part.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if rec["kind"] == "done":
-                    st = rec["stats"]
-                    summary.files += 1
-                    summary.speeches += st["speeches"]
-                    summary.failures += st["failed"]
-                    summary.bytes_in += st["bytes_in"]
-                    summary.bytes_out += st["bytes_out"]
-                    summary.rule_counts.update(st["rules"])
+    store.totals(summary)
     finish(store, out, audit=audit, fmt=fmt, shard_size=shard_size)
     summary.seconds = time.monotonic() - start
     write_atomic(out / "summary.json", json.dumps(summary.to_json(), ensure_ascii=False, indent=1) + "\n")

@@ -223,6 +223,14 @@ def _lossy(data: bytes, encoding: str, why: str = "", min_limit: int = 1) -> Dec
     return Decoded(text, encoding, [msg + (f"; {why}" if why else "")], errors="replace")
 
 
+def _strict_or_lossy(data: bytes, encoding: str) -> Decoded | None:
+    """``data`` decoded strictly, else with a few bad bytes replaced, else None."""
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except UnicodeDecodeError:
+        return _lossy(data, encoding)
+
+
 def _declared(data: bytes, encoding: str, what: str) -> Decoded:
     """Decode input whose byte-order mark names the encoding."""
     try:
@@ -353,13 +361,9 @@ def decode(data: bytes) -> Decoded:
     nuls = sample.count(0)
     if nuls:
         enc = _utf16_guess(sample, complete)
-        if enc:
-            try:
-                return Decoded(data.decode(enc), enc)
-            except UnicodeDecodeError:
-                got = _lossy(data, enc)
-                if got is not None:
-                    return got
+        got = _strict_or_lossy(data, enc) if enc else None
+        if got is not None:
+            return got
         if nuls > 8 or nuls * 1000 > len(sample):
             raise DecodeError(f"binary file ({nuls} NUL bytes in the first {len(sample)} bytes, not UTF-16), not text")
 
@@ -427,11 +431,8 @@ def _scored(data: bytes, sample: bytes, complete: bool) -> Decoded:
                 candidates.remove(pick)
                 candidates.insert(0, pick)
     for _score, _pref, enc, _strict in candidates:
-        try:
-            return Decoded(data.decode(enc), enc)
-        except UnicodeDecodeError:
-            got = _lossy(data, enc)
-            if got is not None:
-                return got
+        got = _strict_or_lossy(data, enc)
+        if got is not None:
+            return got
     raise DecodeError("not text in any supported encoding (UTF-8, UTF-16, GB18030, Big5): "
                       "more than 1% undecodable bytes in each")

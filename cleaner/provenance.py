@@ -143,9 +143,10 @@ class Page:
             cur += len(pc.text)
         if not marks:
             return props
+        marks = sorted(set(marks))
         out = []
         for p in props:
-            inner = sorted({m for m in marks if p.start < m < p.end}) if p.new == "" else []
+            inner = marks[bisect_right(marks, p.start):bisect_left(marks, p.end)] if p.new == "" else []
             if not inner:
                 out.append(p)
                 continue

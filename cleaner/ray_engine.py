@@ -223,26 +223,6 @@ def map_outcomes_ray(items: Iterable[tuple[int, Item]], options: Options, *, tim
             yield chunk
 
 
-def _totals(store: PartStore, summary: Summary) -> None:
-    """Totals over every part: they include the inputs an interrupted run already finished."""
-    summary.files = summary.speeches = summary.failures = 0
-    summary.bytes_in = summary.bytes_out = 0
-    summary.rule_counts = Counter()
-    summary.rejects = list(store.records("reject"))
-    for part in store.parts:
-        with part.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if rec["kind"] == "done":
-                    st = rec["stats"]
-                    summary.files += 1
-                    summary.speeches += st["speeches"]
-                    summary.failures += st["failed"]
-                    summary.bytes_in += st["bytes_in"]
-                    summary.bytes_out += st["bytes_out"]
-                    summary.rule_counts.update(st["rules"])
-
-
 def run_ray(items: Iterable[Item], out: Path | str, options: Options | None = None, *,
             audit: bool = False, fmt: str = "jsonl", shard_size: int = 0, timeout: float = 60.0,
             address: str | None = None, num_cpus: int | None = None,
@@ -285,7 +265,7 @@ def run_ray(items: Iterable[Item], out: Path | str, options: Options | None = No
             summary.seconds = _now() - start
             if progress:
                 progress(summary)
-        _totals(store, summary)
+        store.totals(summary)
         finish(store, out, audit=audit, fmt=fmt, shard_size=shard_size)
         summary.seconds = _now() - start
         write_atomic(out / "summary.json",

@@ -480,10 +480,6 @@ def _page_with_deletions(n: int):
     return page, Proposal
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-12: cleaner/provenance.py Page._split_around_deletions scans every earlier "
-                                        "deletion mark for every deletion proposal ({m for m in marks if p.start < m < "
-                                        "p.end}): O(proposals x deletions); 100,000 short lines take minutes. Fix: bisect "
-                                        "the sorted marks")
 def test_provenance_many_deletions_is_linear():
     def cost(n):
         page, Proposal = _page_with_deletions(n)
