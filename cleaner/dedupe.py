@@ -10,6 +10,10 @@ from .provenance import Proposal
 
 SHINGLE = 4
 THRESHOLD = 0.8
+# a speech is compared with the WINDOW speeches before it and with every earlier speech that
+# shares one of its sentences (the first WINDOW of them): all pairs on any real page, and a
+# bounded number on a pathological one (thousands of tiny "speeches")
+WINDOW = 50
 SENTENCE = regex.compile(r"[^。!?;!?;.\n]+")
 
 
@@ -17,7 +21,7 @@ def sentences(text: str) -> frozenset[str]:
     return frozenset(s.strip() for s in SENTENCE.findall(text) if len(s.strip()) >= 4)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def shingles(text: str) -> frozenset[str]:
     t = "".join(text.split())
     return frozenset(t[i:i + SHINGLE] for i in range(max(1, len(t) - SHINGLE + 1)))
@@ -51,9 +55,10 @@ def dedupe(text: str, ctx, rule) -> list[Proposal]:
     speeches = ctx.speeches or []
     texts = [text[s.start:s.end] for s in speeches]
     sents = [sentences(t) for t in texts]
+    sharing: dict[str, list[int]] = {}   # sentence -> the first speeches that hold it
     out = []
     for j, later in enumerate(speeches):
-        for i in range(j):
+        for i in _candidates(j, sents[j], sharing):
             earlier = speeches[i]
             if earlier.dropped or earlier.duplicate_of is not None:
                 continue
@@ -68,5 +73,17 @@ def dedupe(text: str, ctx, rule) -> list[Proposal]:
                 s = speeches[drop]
                 out.append(Proposal(s.start, s.end, "", rule.id, note=f"duplicate_of={keep}"))
             break
+        for sentence in sents[j]:
+            holders = sharing.setdefault(sentence, [])
+            if len(holders) < WINDOW:
+                holders.append(j)
     shingles.cache_clear()
     return sorted(out, key=lambda p: p.start)
+
+
+def _candidates(j: int, sents: frozenset, sharing: dict[str, list[int]]) -> list[int]:
+    """Earlier speeches worth comparing with speech ``j``, in page order."""
+    found = set(range(max(0, j - WINDOW), j))
+    for sentence in sents:
+        found.update(sharing.get(sentence, ()))
+    return sorted(found)

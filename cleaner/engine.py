@@ -5,6 +5,8 @@ then inline and table rules on what survives. The proposals returned never overl
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -110,6 +112,88 @@ def _gate(rule: Rule):
     return frozenset(req) if req else rule.literals
 
 
+class _Probe:
+    """Which of a stage's rules can match a line, from the literals each rule needs.
+
+    One pass of a plain alternation over the whole text finds the lines holding any literal
+    (most body lines hold none, and skip every rule that has literals). On those lines the same
+    scan gives the literals found; a rule is a candidate when one of its literals is a prefix of
+    a literal found (the longer one won at that position) or could start inside it (the scan
+    does not overlap). Candidates still test their literals; rules without literals are
+    candidates everywhere; the order is the catalog's.
+    """
+
+    def __init__(self, rules: list[Rule], gate):
+        self.rules = tuple(rules)   # also keeps the ids in the cache key from being reused
+        needs = [gate(r) for r in rules]
+        self.need = {id(r): g for r, g in zip(rules, needs)}   # each rule's literals, by rule
+        # literals hold no newline, so a match never crosses from one line into the next
+        literals = sorted({lit for g in needs if g for lit in g if "\n" not in lit}, key=len, reverse=True)
+        self.free = [r for r, g in zip(rules, needs) if g is None]
+        self._free_mask = 0
+        owners: dict[str, int] = {}
+        for i, g in enumerate(needs):
+            if g is None:
+                self._free_mask |= 1 << i
+            for lit in g or ():
+                if "\n" not in lit:
+                    owners[lit] = owners.get(lit, 0) | (1 << i)
+        # the standard library's engine: on a plain alternation of literals it is much faster
+        self.pattern = re.compile("|".join(map(re.escape, literals))) if literals else None
+        self._mask = {found: self._reach(found, owners) for found in literals}
+        self._by_mask: dict[int, list[Rule]] = {}
+
+    @staticmethod
+    def _reach(found: str, owners: dict[str, int]) -> int:
+        """The rules with a literal that may be present where ``found`` matched."""
+        mask = 0
+        for lit, m in owners.items():
+            if found.startswith(lit) or any(
+                    lit.startswith(found[j:]) or found[j:].startswith(lit) for j in range(1, len(found))):
+                mask |= m
+        return mask
+
+    def lines_hit(self, text: str, lines: list[Line]) -> set[int]:
+        if self.pattern is None:
+            return set()
+        starts = [line.start for line in lines] if len(lines) > 1 else [0]
+        hit: set[int] = set()
+        last_line_end = -1
+        for m in self.pattern.finditer(text):
+            if m.start() <= last_line_end:  # this line is already known
+                continue
+            i = bisect_right(starts, m.start()) - 1
+            hit.add(i)
+            last_line_end = lines[i].end
+        return hit
+
+    def candidates(self, line: str) -> list[Rule]:
+        """The rules that may match ``line`` (a superset of those whose literals occur in it,
+        and a small one), in catalog order."""
+        mask = self._free_mask
+        for found in self.pattern.findall(line):
+            mask |= self._mask[found]
+        rules = self._by_mask.get(mask)
+        if rules is None:
+            rules = self._by_mask[mask] = [r for i, r in enumerate(self.rules) if mask >> i & 1]
+        return rules
+
+
+_PROBES: dict[tuple, _Probe] = {}
+
+
+def _probe(rules: list[Rule], gate) -> _Probe:
+    key = (tuple(id(r) for r in rules), gate)
+    probe = _PROBES.get(key)
+    if probe is None:
+        probe = _PROBES[key] = _Probe(rules, gate)
+    return probe
+
+
+def _line_literals(rule: Rule):
+    return rule.literals
+
+
 def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None = None) -> list[Proposal]:
     """Proposals of every data rule in ``rules`` over ``text`` (the folded view; ``raw`` is the
     real text at the same offsets); fills ``metadata`` from extract rules."""
@@ -129,20 +213,23 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
             _claim_block(rule, lines, claimed)
     props: list[Proposal] = []
     line_rules = [r for r in rules if r.kind == "line"]
+    line_probe = _probe(line_rules, _line_literals)
+    line_hits = line_probe.lines_hit(text, lines)
     inline_rules = [r for r in rules if r.kind in ("inline", "table")]
-    gates = [(g, r) for r in inline_rules
-             if (g := _gate(r)) is None or any(c in text for c in g)]
+    inline_probe = _probe(inline_rules, _gate)
+    inline_hits = inline_probe.lines_hit(text, lines)
     longest = max((r.max_len or 10**9 for r in line_rules), default=0)
     for i, line in enumerate(lines):
+        stripped = line.text.strip()
+        candidates = line_probe.candidates(stripped) if i in line_hits else line_probe.free
         if i in claimed:  # inside a zone or block: still read the facts it states, in page order
-            for rule in line_rules:
-                if rule.action == "extract" and (m := _line_matches(rule, lines, i)):
+            for rule in candidates:
+                if rule.action == "extract" and (m := _line_matches(rule, lines, i, stripped)):
                     for k, v in extract_metadata(m, rule, raw_stripped(line)).items():
                         metadata.setdefault(k, v)
                     break
             continue
-        stripped = line.text.strip()
-        for rule in (line_rules if stripped and len(stripped) <= longest else ()):
+        for rule in (candidates if stripped and len(stripped) <= longest else ()):
             if rule.max_len and len(stripped) > rule.max_len:
                 continue
             m = _line_matches(rule, lines, i, stripped)
@@ -157,7 +244,7 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
                 break
             if rule.action == "extract":
                 # every extract rule that matches the line adds what it knows
-                for other in line_rules:
+                for other in candidates:
                     om = m if other is rule else (_line_matches(other, lines, i, stripped)
                                                   if other.action == "extract" else None)
                     if om:
@@ -166,7 +253,8 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
             claimed[i] = rule.id
             break
         else:
-            for gate, rule in gates:
+            for rule in (inline_probe.candidates(line.text) if i in inline_hits else inline_probe.free):
+                gate = inline_probe.need[id(rule)]
                 if gate is None or any(c in line.text for c in gate):
                     props.extend(_inline(rule, line, raw))
             continue

@@ -50,8 +50,20 @@ class CleanResult:
     decode_errors: str = "strict"   # "replace" when a few undecodable bytes became U+FFFD
 
 
+_LAST_SITE: list = [None, None]   # (probe, verdict) of the last call: most pages reach the
+                                  # chrome stage with their head and tail unchanged
+
+
 def detect_site(text: str, rules: RuleSet) -> str:
     probe = text[:HEAD_BYTES] + "\n" + text[-HEAD_BYTES:]
+    if _LAST_SITE[0] == (probe, rules.digest):
+        return _LAST_SITE[1]
+    site = _detect(probe, rules)
+    _LAST_SITE[0], _LAST_SITE[1] = (probe, rules.digest), site
+    return site
+
+
+def _detect(probe: str, rules: RuleSet) -> str:
     best, best_hits = "unknown", 0
     for site in rules.sites:
         hits = sum(1 for sig in site.signatures if sig.search(probe))

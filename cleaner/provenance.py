@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import attrgetter, sub
 from typing import Iterable, Sequence
 
 
@@ -79,32 +81,26 @@ class PositionMap:
 
 
 class Page:
-    """The piece table of one page: the decoded source plus the edits applied so far."""
+    """The piece table of one page: the decoded source plus the edits applied so far.
+
+    ``fold`` is an optional character-by-character view of the text (e.g. width folding): the
+    same length, the same offsets, so it is kept up to date by splicing like the text itself.
+    """
 
     def __init__(self, source: str, fold=None):
         self.source = source
         self._pieces: list[_Piece] = [_Piece(0, len(source), source, None)] if source else []
-        self._text: str | None = source
-        # an optional same-length view of the text (e.g. width-folded), kept up to date
-        # piece by piece so it never has to be recomputed over the whole page
+        self._text: str = source
         self._fold = fold
-        self._folded_source = fold(source) if fold else None
-        self._folded: str | None = self._folded_source
+        self._folded: str = fold(source) if fold else source
+        self._bounds: tuple[list[int], list[int]] | None = None  # piece starts and ends, cached
 
     @property
     def folded(self) -> str:
-        if self._fold is None:
-            return self.text
-        if self._folded is None:
-            fs, f = self._folded_source, self._fold
-            self._folded = "".join(fs[p.src_start:p.src_end] if p.rule is None else f(p.text)
-                                   for p in self._pieces)
         return self._folded
 
     @property
     def text(self) -> str:
-        if self._text is None:
-            self._text = "".join(p.text for p in self._pieces)
         return self._text
 
     def apply(self, proposals: Iterable[Proposal]) -> PositionMap:
@@ -114,7 +110,7 @@ class Page:
         A proposal that cuts into text an earlier edit produced absorbs that edit: the composed
         edit covers both source ranges and carries the later rule.
         """
-        text = self.text
+        text = self._text
         props = sorted((p for p in proposals if text[p.start:p.end] != p.new),
                        key=lambda p: (p.start, p.end))
         props = self._split_around_deletions(props)
@@ -127,20 +123,27 @@ class Page:
         if not props:
             return PositionMap([])
         self._pieces = self._rebuild(props)
-        self._text = None
-        self._folded = None
+        self._bounds = None
+        self._text = _splice(text, props)
+        self._folded = _splice(self._folded, props, self._fold) if self._fold else self._text
         return PositionMap(props)
+
+    def _piece_bounds(self) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the pieces in the current text; computed at C speed, once per state."""
+        if self._bounds is None:
+            lengths = list(map(len, map(_TEXT, self._pieces)))
+            ends = list(accumulate(lengths))
+            self._bounds = (list(map(sub, ends, lengths)), ends)
+        return self._bounds
 
     def _split_around_deletions(self, props: list[Proposal]) -> list[Proposal]:
         """Cut a deletion at earlier deletions lying inside it, so that each removed character
         stays attributed to the rule that removed it (rather than to the later one)."""
         if not any(p.new == "" and p.end > p.start for p in props):
             return props
-        marks, cur = [], 0
-        for pc in self._pieces:
-            if pc.rule is not None and pc.text == "" and pc.src_end > pc.src_start:
-                marks.append(cur)
-            cur += len(pc.text)
+        starts, _ = self._piece_bounds()
+        marks = [starts[k] for k, pc in enumerate(self._pieces)
+                 if pc.rule is not None and pc.text == "" and pc.src_end > pc.src_start]
         if not marks:
             return props
         marks = sorted(set(marks))
@@ -155,40 +158,32 @@ class Page:
         return out
 
     def _rebuild(self, props: list[Proposal]) -> list[_Piece]:
-        pieces = self._pieces
-        starts, cur = [], 0
-        for pc in pieces:
-            starts.append(cur)
-            cur += len(pc.text)
-        regions = self._regions(props, pieces, starts)
+        """The new piece list. Runs of pieces between regions are copied as list slices (found by
+        bisection) and a copy is only sliced where a region cuts it, so the cost grows with the
+        proposals and the text they touch, not with the pieces or the length of the page."""
+        pieces, n = self._pieces, len(self._pieces)
+        starts, ends = self._piece_bounds()
         out: list[_Piece] = []
-        k = 0
-        head: _Piece | None = pieces[0] if pieces else None  # pieces[k], possibly already cut
-        head_start = 0
-        for rs, re_, group in regions:
-            # pieces wholly before the region (and deletions sitting at its start)
-            while head is not None and head_start + len(head.text) <= rs:
-                out.append(head)
-                head_start += len(head.text)
-                k += 1
-                head = pieces[k] if k < len(pieces) else None
-            src_start = self._src_at(head, head_start, rs)
-            if head is not None and head_start < rs:  # a copy cut by the region start
-                cut = rs - head_start
-                out.append(_Piece(head.src_start, head.src_start + cut, head.text[:cut], None))
-                head = _Piece(head.src_start + cut, head.src_end, head.text[cut:], None)
-                head_start = rs
-            # pieces inside the region are absorbed
-            while head is not None and head_start < re_ and head_start + len(head.text) <= re_:
-                head_start += len(head.text)
-                k += 1
-                head = pieces[k] if k < len(pieces) else None
-            if head is not None and head_start < re_:  # a copy cut by the region end
-                cut = re_ - head_start
-                head = _Piece(head.src_start + cut, head.src_end, head.text[cut:], None)
-                head_start = re_
-            src_end = self._src_at(head, head_start, re_) if re_ > rs else src_start
-            old = self.text[rs:re_]
+        k, off = 0, 0   # what is not yet consumed: pieces[k].text[off:], then pieces[k + 1:]
+        for rs, re_, group in self._regions(props, pieces, starts):
+            if k < n and ends[k] <= rs:  # pieces wholly before the region (and deletions at its start)
+                _push(out, _tail(pieces[k], off))
+                k2 = bisect_right(ends, rs, lo=k + 1)
+                if k2 > k + 1:
+                    _push(out, pieces[k + 1])
+                    out.extend(pieces[k + 2:k2])
+                k, off = k2, 0
+            src_start = self._src_at(k, rs, starts)
+            if k < n and starts[k] + off < rs:  # a copy cut by the region start
+                pc, cut = pieces[k], rs - starts[k]
+                _push(out, _Piece(pc.src_start + off, pc.src_start + cut, pc.text[off:cut], None))
+                off = cut
+            if k < n and starts[k] + off < re_ and ends[k] <= re_:  # pieces inside are absorbed
+                k, off = min(bisect_right(ends, re_, lo=k + 1), bisect_left(starts, re_, lo=k + 1)), 0
+            if k < n and starts[k] + off < re_:  # a copy cut by the region end
+                off = re_ - starts[k]
+            src_end = self._src_at(k, re_, starts) if re_ > rs else src_start
+            old = self._text[rs:re_]
             new_text, pos = [], 0
             for p in group:
                 new_text.append(old[pos:p.start - rs])
@@ -196,19 +191,21 @@ class Page:
                 pos = p.end - rs
             new_text.append(old[pos:])
             note = next((p.note for p in group if p.note), None)
-            out.append(_Piece(src_start, src_end, "".join(new_text), group[-1].rule, note))
-        if head is not None:
-            out.append(head)
+            _push(out, _Piece(src_start, src_end, "".join(new_text), group[-1].rule, note))
+        if k < n:
+            _push(out, _tail(pieces[k], off))
             out.extend(pieces[k + 1:])
-        return _merge_copies(out)
+        return out
 
-    def _src_at(self, head: _Piece | None, head_start: int, pos: int) -> int:
-        """Source offset of current position ``pos``, which lies in or at the start of ``head``."""
-        if head is None:
+    def _src_at(self, k: int, pos: int, starts: list[int]) -> int:
+        """Source offset of current position ``pos``, which lies in (or at the start of) piece
+        ``k``; a position inside an edited piece maps to the piece's source start."""
+        if k >= len(self._pieces):
             return len(self.source)
-        if head.rule is None:
-            return head.src_start + (pos - head_start)
-        return head.src_start
+        pc = self._pieces[k]
+        if pc.rule is None:
+            return pc.src_start + (pos - starts[k])
+        return pc.src_start
 
     @staticmethod
     def _regions(props: list[Proposal], pieces: list[_Piece], starts: list[int]):
@@ -237,27 +234,47 @@ class Page:
 
     def source_offset(self, pos: int) -> int:
         """The source position of current-text position ``pos`` (start of an edited range)."""
-        cur = 0
-        for p in self._pieces:
-            if pos < cur + len(p.text) or (pos == cur + len(p.text) and p is self._pieces[-1]):
-                if p.rule is None:
-                    return p.src_start + (pos - cur)
-                return p.src_start if pos == cur else p.src_end
-            cur += len(p.text)
-        return len(self.source)
+        starts, ends = self._piece_bounds()
+        # the first piece that ends after pos (or the last piece, for the end of the text)
+        k = bisect_right(ends, pos)
+        if k == len(self._pieces):
+            if not self._pieces or pos > ends[-1]:
+                return len(self.source)
+            k -= 1
+        p = self._pieces[k]
+        if p.rule is None:
+            return p.src_start + (pos - starts[k])
+        return p.src_start if pos == starts[k] else p.src_end
 
 
-def _merge_copies(pieces: list[_Piece]) -> list[_Piece]:
-    out: list[_Piece] = []
-    for p in pieces:
-        if p.rule is None and not p.text and p.src_start == p.src_end:
-            continue
-        if out and p.rule is None and out[-1].rule is None and out[-1].src_end == p.src_start:
-            last = out[-1]
-            out[-1] = _Piece(last.src_start, p.src_end, last.text + p.text, None)
-        else:
-            out.append(p)
-    return out
+_TEXT = attrgetter("text")
+
+
+def _tail(pc: _Piece, off: int) -> _Piece:
+    """What is left of a copy piece after its first ``off`` characters (the piece itself at 0)."""
+    return pc if off == 0 else _Piece(pc.src_start + off, pc.src_end, pc.text[off:], None)
+
+
+def _push(out: list[_Piece], p: _Piece) -> None:
+    """Append ``p``, merging it into the previous piece when both copy adjacent source ranges."""
+    if p.rule is None and not p.text and p.src_start == p.src_end:
+        return
+    if out and p.rule is None and out[-1].rule is None and out[-1].src_end == p.src_start:
+        last = out[-1]
+        out[-1] = _Piece(last.src_start, p.src_end, last.text + p.text, None)
+    else:
+        out.append(p)
+
+
+def _splice(text: str, props: Sequence[Proposal], fold=None) -> str:
+    """``text`` with the sorted, non-overlapping ``props`` applied (their new text folded)."""
+    parts, pos = [], 0
+    for p in props:
+        parts.append(text[pos:p.start])
+        parts.append(fold(p.new) if fold else p.new)
+        pos = p.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def apply_edits(source: str, edits: Sequence[Edit]) -> str:

@@ -29,3 +29,49 @@ def test_every_rule_example_passes_its_prefilter():
             for line in fold(example).split("\n"):
                 if rule.pattern.search(line.strip()):
                     assert any(lit in line for lit in rule.literals), (rule.id, line, rule.literals)
+
+
+# -- the stage probe: which rules a line can match ---------------------------------------------
+
+def _stage_rule_lists():
+    from cleaner.rules import STAGES
+    rules = load_rules()
+    sites = ["unknown"] + [s.key for s in rules.sites]
+    for stage in STAGES:
+        for site in sites:
+            data = rules.for_stage(stage, site)
+            for kinds in (("line",), ("inline", "table")):
+                chosen = [r for r in data if r.kind in kinds]
+                if chosen:
+                    yield chosen, kinds
+
+
+def _lines_to_probe() -> list[str]:
+    from cleaner.text import fold
+    from tests.helpers import FIXTURES
+    out = set()
+    for path in sorted(FIXTURES.rglob("*.txt"))[:60]:
+        out.update(fold(path.read_text(encoding="utf-8", errors="replace")).split("\n"))
+    for rule in load_rules().rules:
+        for example in rule.match + rule.keep:
+            out.update(fold(example).split("\n"))
+    return sorted(out)
+
+
+def test_probe_candidates_hold_every_rule_whose_literals_occur():
+    """engine._Probe (one non-overlapping scan) never leaves out a rule one of whose literals
+    occurs in the line, keeps the catalog order, and the whole-text pass misses no line."""
+    from cleaner.engine import _gate, _line_literals, _probe, split_lines
+    lines = _lines_to_probe()
+    text = "\n".join(lines)
+    for rules, kinds in _stage_rule_lists():
+        gate = _line_literals if kinds == ("line",) else _gate
+        probe = _probe(rules, gate)
+        hit = probe.lines_hit(text, split_lines(text))
+        for i, line in enumerate(lines):
+            for view in (line, line.strip()):
+                expected = [r for r in rules if gate(r) is None or any(lit in view for lit in gate(r))]
+                got = probe.candidates(view) if i in hit else probe.free
+                assert set(map(id, expected)) <= set(map(id, got)), (view, kinds)
+                order = [rules.index(r) for r in got]
+                assert order == sorted(order), (view, kinds)
