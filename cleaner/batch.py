@@ -176,12 +176,8 @@ class PartStore:
             tmp.unlink(missing_ok=True)  # left by a run killed mid-write
         self.done: set[tuple[str, str]] = set()
         self.parts = sorted(self.dir.glob("part-*.jsonl"))
-        for part in self.parts:
-            with part.open(encoding="utf-8") as fh:
-                for line in fh:
-                    rec = json.loads(line)
-                    if rec["kind"] == "done":
-                        self.done.add((rec["source"], rec["sha256"]))
+        for rec in self.records("done", whole=True):
+            self.done.add((rec["source"], rec["sha256"]))
         self.next_no = len(self.parts)
 
     def is_done(self, source: str, sha: str) -> bool:
@@ -221,12 +217,29 @@ class PartStore:
             summary.rule_counts.update(st["rules"])
 
     def records(self, kind: str, whole: bool = False) -> Iterator[dict]:
+        for line in self._lines(kind):
+            rec = json.loads(line)
+            yield rec if whole else rec["record"]
+
+    def record_lines(self, kind: str) -> Iterator[str]:
+        """The records of ``kind`` as the JSON lines :func:`dumps` made of them, cut out of the
+        part lines without parsing them again (the parent of a many-job run does this work
+        alone, for every record)."""
+        head = f'{{"kind": "{kind}", "record": '
+        for line in self._lines(kind):
+            if line.startswith(head) and line.endswith("}\n"):
+                yield line[len(head):-2] + "\n"
+            else:  # not the layout PartStore.write gives: parse it
+                yield dumps(json.loads(line)["record"])
+
+    def _lines(self, kind: str) -> Iterator[str]:
+        """The part lines of ``kind``; the kind is the first key, so no line is parsed to know it."""
+        head = f'{{"kind": "{kind}"'
         for part in self.parts:
             with part.open(encoding="utf-8") as fh:
                 for line in fh:
-                    rec = json.loads(line)
-                    if rec["kind"] == kind:
-                        yield rec if whole else rec["record"]
+                    if line.startswith(head):
+                        yield line
 
     def clear(self) -> None:
         for part in list(self.dir.iterdir()):
@@ -245,7 +258,7 @@ def finish(store: PartStore, out: Path, *, audit: bool, fmt: str, shard_size: in
     if fmt == "txt":
         for rec in store.records("speech"):
             write_atomic(out / "txt" / (rec["id"].replace("#", "_") + ".txt"), rec["text"] + "\n")
-    speeches = (dumps(r) for r in store.records("speech"))
+    speeches = store.record_lines("speech")
     if shard_size > 0:
         shard, n = [], 0
         for line in speeches:
@@ -258,8 +271,8 @@ def finish(store: PartStore, out: Path, *, audit: bool, fmt: str, shard_size: in
     else:
         write_atomic(out / "speeches.jsonl", speeches)
     if audit:
-        write_atomic(out / "audit.jsonl", (dumps(r) for r in store.records("audit")))
-    write_atomic(out / "rejects.jsonl", (dumps(r) for r in store.records("reject")))
+        write_atomic(out / "audit.jsonl", store.record_lines("audit"))
+    write_atomic(out / "rejects.jsonl", store.record_lines("reject"))
 
 
 def run_batch(items: Iterable[Item], out: Path, options: Options, *, jobs: int = 1, audit: bool = False,
