@@ -20,8 +20,10 @@ How the choice is made, cheapest first:
 4. valid UTF-8 is UTF-8 (no scoring: long non-ASCII text that is valid UTF-8 by accident
    does not occur in practice);
 5. otherwise every candidate (GB18030, Big5, UTF-16 without NUL bytes, UTF-8 with a few bad
-   bytes) decodes a sample of at most the first 64 KB, and the one whose text is most
-   "common Chinese" (:func:`chinese_score`) wins; a strict decoding that scores as plainly
+   bytes) decodes a sample of at most the first 64 KB (a candidate with more than ~1% bytes it
+   cannot decode is out: only real decoding errors count, not U+FFFD characters the text
+   holds; UTF-16, which nearly any even-length input is, must also read as text), and the one
+   whose text is most "common Chinese" (:func:`chinese_score`) wins; a strict decoding that scores as plainly
    ordinary Chinese ends the search early; ``chardet`` only breaks near ties.
 
 Lossy fallback: when no candidate decodes the whole input strictly but the best one fails
@@ -47,6 +49,7 @@ SCORE_CHARS = 1024            # ... and score at most this many non-ASCII charac
 MAX_BAD_SHARE = 0.01          # lossy fallback only while at most 1% of the bytes are bad
 MAX_WARN_OFFSETS = 10
 CLEAR_SCORE = 0.85            # a strict decoding scoring this high is taken without the rest
+UTF16_MIN_QUALITY = 0.8       # UTF-16 without a BOM must read as text (:func:`_text_quality`)
 
 
 class DecodeError(ValueError):
@@ -201,6 +204,19 @@ def _bad_bytes(data: bytes, encoding: str, limit: int) -> list[int] | None:
     return bad
 
 
+def _sample_lossy(sample: bytes, encoding: str, complete: bool, limit: int) -> str | None:
+    """The sample decoded with undecodable bytes replaced by U+FFFD, if at most ``limit`` bytes
+    are undecodable (a character cut by the sample's end is not an error). Only real decoding
+    errors count: U+FFFD characters the text itself holds are text."""
+    _COUNT.bad, _COUNT.limit = [], limit
+    try:
+        return codecs.getincrementaldecoder(encoding)("cleaner-count").decode(sample, final=complete)
+    except _TooMany:
+        return None
+    finally:
+        _COUNT.bad = []
+
+
 def _sample_decode(sample: bytes, encoding: str, complete: bool) -> str | None:
     """Strict decoding of the sample; a character cut by the sample's end is not an error."""
     try:
@@ -256,15 +272,28 @@ def _utf16_guess(sample: bytes, complete: bool, force: bool = False) -> str | No
     best, best_q = None, 0.0
     for enc in order:
         text = _sample_decode(sample[: len(sample) & ~1] if not complete else sample, enc, complete)
-        if text is None:
+        if text is None or (force and not _reads_as_cjk(text)):
             continue
         q = _text_quality(text)
         if q > best_q:
             best, best_q = enc, q
-    return best if best_q >= 0.8 else None
+    return best if best_q >= UTF16_MIN_QUALITY else None
 
 
 _PLAIN_ASCII = re.compile(r"[\t\n\r\f\x20-\x7e]+")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACE = re.compile(r"\s")
+
+
+def _reads_as_cjk(text: str) -> bool:
+    """UTF-16 without NUL bytes is CJK text, or it is not UTF-16: a reading that is text by
+    :func:`_text_quality` and at least half Han characters (not whitespace and control bytes
+    read in pairs as punctuation: `` \\x1d`` is U+201D in UTF-16-BE)."""
+    text = text[: SCORE_CHARS * 4]
+    if _text_quality(text) < UTF16_MIN_QUALITY:
+        return False
+    shown = len(text) - len(_SPACE.findall(text))
+    return shown > 0 and len(_HAN.findall(text)) * 2 >= shown
 
 
 def _text_quality(text: str) -> float:
@@ -407,12 +436,13 @@ def _scored(data: bytes, sample: bytes, complete: bool) -> Decoded:
         text = _sample_decode(sample, enc, complete)
         strict = text is not None
         if not strict:
-            text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=complete)
-            bad = text.count("\ufffd") - (sample.count(b"\xef\xbf\xbd") if enc == "utf-8" else 0)
-            if bad > limit:
+            text = _sample_lossy(sample, enc, complete, limit)
+            if text is None:
                 continue
         elif enc == "big5":
             strict_big5 = True
+        if enc.startswith("utf-16") and not _reads_as_cjk(text):
+            continue    # almost any even-length input is valid UTF-16: it must also read as text
         score, _ = chinese_score(text)
         candidates.append((score, -pref, enc, strict))
         if strict and score >= CLEAR_SCORE:

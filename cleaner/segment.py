@@ -57,8 +57,12 @@ DATE_IN_LINE = regex.compile(
 NOT_A_TITLE = regex.compile(r"文档价格|积分|下载|VIP|会员|付费|免费|浏览|收藏|举报|分享|上传|\d+(?:\.\d+)?\s*元|页数|格式|评论", V1)
 LATER_ITEM = regex.compile(r"^(?:[二三四五六七八九十]+[、.．]|[((][二三四五六七八九十][))]|第[二三四五六七八九十][,,、::]|[2-9][、.．](?!\d))", V1)
 DOC_PREFIX = regex.compile(r"^(?:文章标题|标题|题目|篇名)[::]\s*", V1)
+# The lookahead (implied by a match) checks the end once: without it every 讲话和 of a title that
+# does not end in a title word retried the second half to the end (O(n^2), BUG-5).
 PAIR_TITLE = regex.compile(
-    r"^(?P<a>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))和(?P<b>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))$", V1)
+    r"^(?=.*(?:讲话稿|讲话|发言稿|发言|范文|致辞)$)"
+    r"(?P<a>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))和(?P<b>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))$", V1)
+PAIR_TITLE_MAX = 80     # a heading naming two speeches is short
 
 
 def wrapped_title(upper: str, lower: str) -> bool:
@@ -340,7 +344,7 @@ def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
 def _split_pair_titles(speeches: list[SpeechDraft]) -> None:
     """A heading 'A和B' over two run-together speeches names both: A the first, B the second."""
     for a, b in zip(speeches, speeches[1:]):
-        if a.title and b.title is None and (m := PAIR_TITLE.match(a.title)):
+        if a.title and len(a.title) <= PAIR_TITLE_MAX and b.title is None and (m := PAIR_TITLE.match(a.title)):
             a.title, b.title = m.group("a"), m.group("b")
 
 

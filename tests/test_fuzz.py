@@ -167,8 +167,6 @@ def test_truncated_page_keeps_its_encoding(text, encoding, data):
     """Cut at the end only: a Chinese page stays decoded in its own encoding, the text before the
     cut exactly, at most the cut character replaced (the documented lossy fallback)."""
     assume(sum(1 for c in text[:400] if "\u4e00" <= c <= "\u9fff") >= 100)
-    if encoding == "gb18030" and "\ufffd" in text:
-        assume(False)                                   # BUG-11 (see its xfail test)
     raw = text.encode(encoding)
     end = data.draw(st.integers(len(raw) // 2, len(raw)), label="end")
     cut = raw[:end]
@@ -225,8 +223,6 @@ WHITESPACE = " \t\n\r\x0b\x0c\u3000\u00a0\u2002\u2003\u2009\u200a\u2028\u2029\x1
 def test_whitespace_only(text, encoding):
     """A file of only whitespace: no speech (and no crash)."""
     result = outcome(text.encode(encoding))
-    if result is not None and result.encoding != encoding and result.source_text != text.lstrip("\ufeff"):
-        assume(False)                    # BUG-10: read in another encoding (UTF-16), see its xfail test
     if result is not None:
         assert result.speeches == [], [s.text for s in result.speeches]
 
@@ -438,12 +434,10 @@ def wrapped_line(n: int, every: int = 20) -> str:
     return " ".join(s[i:i + every] for i in range(0, len(s), every))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-2: cleaner/fixers/paragraphs.py _space_break copies and regex-searches the "
-                                        "whole line before each space run (line[:start].rstrip(), HEADER_DATE_END."
-                                        "search(before), before.rfind, line[end:]): O(spaces x line length) per line")
 def test_long_line_with_wrap_spaces_is_linear():
     """A long line of Chinese with wrap spaces must clean in linear time: 4x the input may
-    cost at most 8x the time (linear: ~4x; this quadratic: ~15x)."""
+    cost at most 8x the time (linear: ~4x; quadratic: ~15x). BUG-2 (fixed): _space_break
+    copied and searched the whole line before each space run (O(spaces x line length))."""
     def best(n):
         text = wrapped_line(n)
         return min(_time_clean(text) for _ in range(2))
@@ -458,15 +452,14 @@ def test_bug3_unusual_whitespace_at_speech_edges(text):
     check_contract(clean_text(text))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-10: cleaner/decode.py _scored accepts a strict UTF-16 decoding whatever "
-                                        "its score: even-length input without NUL bytes or surrogates becomes 'text' "
-                                        "(b'\\xff\\xff' * 2000 -> 2000 x U+FFFF) with no warning, and can beat the real "
-                                        "encoding (a GB18030 file of C1 controls/whitespace reads as UTF-16 'め㖁…')")
 @pytest.mark.parametrize("data,encoding", [
     (b"\xff\xff" * 2000, None), (b"\xff\xfa" * 2000, None), (b"\xa0\x20" * 2000, None),
     ("\x85" * 20, "gb18030"),
 ], ids=["uffff", "ufaff", "u20a0", "gb18030-nel"])
 def test_bug10_garbage_is_not_utf16_text(data, encoding):
+    """BUG-10 (fixed): _scored accepted a strict UTF-16 decoding whatever its score: even-length
+    input without NUL bytes became 'text' with no warning (b'\\xff\\xff' * 2000 -> U+FFFF x 2000),
+    and could beat the real encoding (a GB18030 file of C1 controls read as UTF-16)."""
     if encoding is not None:         # a text in a known encoding: it must come back as itself
         d = decode(data.encode(encoding))
         assert (d.encoding, d.text) == (encoding, data), f"decoded as {d.encoding}: {d.text[:10]!r}"
@@ -511,11 +504,11 @@ def test_source_offset_is_linear():
     assert t2 <= 8 * t1, f"x{t2 / t1:.1f}: {t1:.3f}s for 600 lookups over 1,200 pieces, {t2:.3f}s for 2,400 over 4,800"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-11: cleaner/decode.py _scored counts every U+FFFD of a 'replace' decoding "
-                                        "as a bad byte (only UTF-8 subtracts the encoded U+FFFDs): a GB18030 page that "
-                                        "holds U+FFFD characters and is cut at the end is rejected, or decoded as UTF-16")
 @pytest.mark.parametrize("copies", [3, 60])
 def test_bug11_truncated_gb18030_with_replacement_chars(copies):
+    """BUG-11 (fixed): _scored counted every U+FFFD of a 'replace' decoding as a bad byte, also
+    those the text holds: a GB18030 page with U+FFFD characters, cut at the end, was rejected
+    or read as UTF-16."""
     text = "同志们:今天开会。\ufffd研究工作。" * copies
     data = text.encode("gb18030")[:-1]
     d = decode(data)

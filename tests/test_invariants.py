@@ -41,22 +41,11 @@ def _id(p: Path) -> str:
     return str(p.relative_to(FIXTURES))
 
 
-# page -> reason: pages one of whose speeches changes when cleaned again (see the reasons)
-KNOWN_NOT_IDEMPOTENT = {
-    "variants/v08_xiexiebang_compilation_di_pian.txt": (
-        "BUG-6: a page number after a sentence end ('取得实效。 2') survives: pages.trail-number only takes "
-        "it after Han or a comma, then para.wrap-spaces breaks the line before it; the output keeps a line '2' "
-        "(speeches 0 and 2: '2', '11', '12') that pages.marker.number-line removes on a second pass"),
-    "variants/v37_unknown_runtogether_pages.txt": (
-        "BUG-6: '形象有进度。 3\\n\\n2、以产业…': the page number 3 survives (as in v08) and pages.preview-chunk "
-        "deletes the real item number '2、'; the output says '3以产业…' (gold: '2、以产业…'), and a second pass "
-        "removes the '3' (pages.stray-number)"),
-    "encodings/mojibake_gbk.txt": (
-        "BUG-7: on lossy mojibake pages (U+FFFD where punctuation was lost) para.join-lines joins on the second "
-        "pass two lines the first pass kept apart ('…请李区长提\\ufffd求\\ufffd' / '\\ufffd、扩大开\\ufffd…')"),
-    "encodings/mojibake_gb18030.txt": (
-        "BUG-7: as mojibake_gbk: para.join-lines joins '…没有落到实处\\ufffd' / '(\\ufffd)区创卫办…' on the second pass"),
-}
+# page -> reason: pages one of whose speeches changes when cleaned again (strict xfail). None
+# today; fixed: BUG-6 (v08, v37: a page number after a sentence end survived, and in v37 the
+# preview-chunk logic then took the item number 2、) and BUG-7 (mojibake_gbk, mojibake_gb18030:
+# para.join-lines joined on the second pass lines ending in a lost character, U+FFFD).
+KNOWN_NOT_IDEMPOTENT: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -283,12 +272,11 @@ def test_clean_body_text_is_a_fixed_point(paras):
         assert not again.edits, [(e.rule, e.old, e.new) for e in again.edits]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-13: cleaner/fixers/repeats.py repeated_lines tries the largest block first, "
-                                       "so a line printed 4 times is taken as a 2-line block printed twice and 2 copies "
-                                       "stay (8 -> 4); each further pass halves again. Fix: reduce the kept block to its "
-                                       "smallest period")
-@pytest.mark.parametrize("n", [4, 8])
+@pytest.mark.parametrize("n", [4, 5, 8])
 def test_repeated_line_collapses_in_one_pass(n):
+    """BUG-13 (fixed): repeated_lines tried the largest block first, so a line printed 4 times
+    was taken for a 2-line block printed twice and 2 copies stayed; now one copy of the
+    smallest repeated unit stays."""
     line = "今天我们召开全县经济工作会议,主要任务是总结工作。"
     first = clean_text("\n".join([line] * n))
     assert [s.text for s in first.speeches] == [line]

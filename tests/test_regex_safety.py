@@ -61,16 +61,10 @@ BOUNDED = {
     "cleaner.fixers.chrome.NOT_LISTY": (40, "fixers/chrome.py related_tail: after the len(s) > 40 check"),
 }
 
-# known super-linear regexes on input the cleaner can hand them: name -> reason (strict xfail)
-KNOWN_SUPERLINEAR = {
-    "cleaner.segment.PAIR_TITLE": (
-        "BUG-5: cleaner/segment.py PAIR_TITLE (^(?P<a>.+?(?:讲话…))和(?P<b>.+?(?:讲话…))$) backtracks "
-        "O(n^2) on a long title with many 讲话/和 (1.7 s at 10,000 chars); titles from entry markers are "
-        "not length-bounded (segment.py:335); fix: only try it when len(title) <= 80"),
-    "pages.marker.inline-dash:pattern": (
-        "BUG-4: rules/repair/pages.toml pages.marker.inline-dash: the leading \\s* is retried from every "
-        "position of a run of spaces (O(run^2)) on any line holding a dash; fix: (?<!\\s)\\s*[—–]..."),
-}
+# known super-linear regexes on input the cleaner can hand them: name -> reason (strict xfail).
+# None today; fixed: BUG-4 (pages.marker.inline-dash, a leading \s* retried along a run of spaces)
+# and BUG-5 (cleaner.segment.PAIR_TITLE, the second half retried after every 讲话和).
+KNOWN_SUPERLINEAR: dict[str, str] = {}
 
 
 # -- what to test -----------------------------------------------------------------------------

@@ -14,6 +14,10 @@ from . import fixer
 QUANTITY_AFTER = "年月日号%%.．、,,::个位名人项条次万亿元岁届期批家所户座公里米亩吨天周小分秒倍页级点层栋"
 LEAD_NUMBER = regex.compile(rf"^(\d{{1,3}})(?:\s+|(?=\p{{Han}}))(?![{QUANTITY_AFTER}])", regex.VERSION1)
 TRAIL_NUMBER = regex.compile(r"(?<=\p{Han}|[,、])\s+(\d{1,3})$", regex.VERSION1)
+# a page number printed after the last sentence of a page (the text is width-folded: 。!?; and
+# their full-width forms, a closing quote after them); not after a colon, where a number is a value
+TRAIL_NUMBER_AFTER_END = regex.compile(r"(?<=[。!?;][”’」』]?)\s+([1-9]\d{0,2})$", regex.VERSION1)
+PARAGRAPH_MIN = 20     # the text before such a number is a paragraph, not a label (人数: 2)
 CHUNK = regex.compile(r"^(\d{1,3})、")
 
 
@@ -21,13 +25,28 @@ def _content_lines(text: str):
     return [ln for ln in split_lines(text) if ln.text.strip()]
 
 
+def _page_number_after_sentence(body: str, m, nxt: str) -> bool:
+    """``…取得实效。 2`` then another line: the number is the page's, printed after its last
+    sentence, when it plainly stands apart: the text before it is a paragraph (not a short line:
+    ``合计。 2``), and the next line does not go on from the number (``2`` + ``、加强…``, ``15`` +
+    ``个百分点``). After a colon a number is a value (``缺席人数: 2``): never taken."""
+    if len(body[:m.start()].strip()) < PARAGRAPH_MIN:
+        return False
+    nxt = nxt.lstrip()
+    if ITEM_START.match(nxt):
+        return True          # an item heading opens the next page: 2、以产业…
+    head = nxt[:1]
+    return bool(head) and not head.isdigit() and head not in QUANTITY_AFTER and head not in NON_INITIAL
+
+
 @fixer("stray-page-number")
 def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
     """A page number left where a page break cut a sentence goes.
 
     ``…获得了全县双创工作的先 1\\n\\n进单位`` -> ``…的先\\n\\n进单位`` (the break is rejoined later);
-    ``…舒\\n\\n2 适的城市环境`` -> ``…舒\\n\\n适的城市环境``. A number that counts something
-    (``2020年``, ``15个``) or that follows a finished sentence is left alone.
+    ``…舒\\n\\n2 适的城市环境`` -> ``…舒\\n\\n适的城市环境``; ``…取得实效。 2\\n(三)…`` ->
+    ``…取得实效。\\n(三)…``. A number that counts something (``2020年``, ``15个``), a value after
+    a colon, or a number after a finished sentence that does not plainly stand apart is left alone.
     """
     lines = _content_lines(text)
     out = []
@@ -35,6 +54,10 @@ def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
         body = line.text
         m = TRAIL_NUMBER.search(body)
         if m and k + 1 < len(lines) and not ends_sentence(body[:m.start()]):
+            out.append(Proposal(line.start + m.start(), line.start + m.end(), "", rule.id))
+            continue
+        m = TRAIL_NUMBER_AFTER_END.search(body)
+        if m and k + 1 < len(lines) and _page_number_after_sentence(body, m, lines[k + 1].text):
             out.append(Proposal(line.start + m.start(), line.start + m.end(), "", rule.id))
             continue
         m = LEAD_NUMBER.match(body)

@@ -46,26 +46,71 @@ SALUTATION_AHEAD = regex.compile(
     regex.VERSION1)
 
 
-def _space_break(line: str, start: int, end: int, title: str) -> str | None:
-    """What a run of spaces inside a line stands for: "\\n", "" or None (leave it)."""
+ENUMERATOR_AT = regex.compile(ENUMERATOR.pattern[1:], regex.VERSION1)   # matched at a position (no ^)
+HEAD_ENDS = "。!?;"   # what closes the run before a heading
+REST_ENDS = "。!?"    # what the text after a heading must hold
+
+
+class _SpaceLine:
+    """One line whose space runs are judged left to right (``_space_break``). What the judgement
+    needs of the text before a run (its length without trailing whitespace, the last sentence
+    end) is carried forward from run to run, and what it needs of the text after a run (is there
+    a sentence end) is found once: linear in the line, however many runs it has."""
+
+    def __init__(self, line: str):
+        self.line = line
+        self.last_end = max(line.rfind(c) for c in REST_ENDS)   # the last 。!? of the line
+        self.pos = 0        # line[:pos] has been scanned
+        self.bend = 0       # len(line[:pos].rstrip())
+        self.cut = 0        # after the last 。!?; of line[:pos]
+        self.head = (-1, -1)   # cached (cut, first non-whitespace at or after cut)
+
+    def advance(self, start: int) -> None:
+        line, pos = self.line, self.pos
+        if start <= pos:
+            return
+        k = len(line[pos:start].rstrip())
+        if k:
+            self.bend = pos + k
+        c = max(line.rfind(ch, pos, start) for ch in HEAD_ENDS)
+        if c >= 0:
+            self.cut = c + 1
+        self.pos = start
+
+    def head_start(self) -> int:
+        cut, bend = self.cut, self.bend
+        if self.head[0] == cut:
+            return self.head[1]
+        line, hs = self.line, cut
+        while hs < bend and line[hs].isspace():   # str.strip's whitespace
+            hs += 1
+        if hs < bend:                       # a non-whitespace character: final for this cut
+            self.head = (cut, hs)
+        return hs
+
+
+def _space_break(sl: _SpaceLine, start: int, end: int, title: str) -> str | None:
+    """What a run of spaces inside a line stands for: "\\n", "" or None (leave it).
+    Runs are judged left to right (``start`` never decreases)."""
+    line = sl.line
+    sl.advance(start)
     left, right = line[start - 1], line[end]
-    before = line[:start].rstrip()
-    if SALUTATION_AHEAD.match(line, end) and len(before) <= 120:
+    bend = sl.bend                          # len(line[:start].rstrip())
+    if bend <= 120 and SALUTATION_AHEAD.match(line, end):
         return "\n"  # a header run into the salutation: 县委书记 XXX 同志们:
-    if HEADER_DATE_END.search(before) and len(before) <= 80:
+    if bend <= 80 and HEADER_DATE_END.search(line[:bend]):
         return "\n"  # (2008年10月10日) 县委书记 …
-    if left in SENTENCE_FINAL or (left in "”’」』" and len(before) > 1 and before[-2] in SENTENCE_FINAL):
+    if left in SENTENCE_FINAL or (left in "”’」』" and bend > 1 and line[bend - 2] in SENTENCE_FINAL):
         return "\n" if _is_cjkish(right) or right in "“《(" else None
-    if ENUMERATOR.match(line[end:]) and left not in CONTINUING + ":;,;" and _is_cjkish(left):
+    if left not in CONTINUING + ":;,;" and _is_cjkish(left) and ENUMERATOR_AT.match(line, end):
         return "\n"
     # the run since the last sentence end: a heading there, then a space, then its text
-    cut = max(before.rfind(c) for c in "。!?;") + 1
-    head = before[cut:].strip()
-    rest = line[end:]
-    marker = ITEM_START.match(head)
-    if ((marker and marker.end() < len(head)) or head == title) and len(head) <= HEADING_MAX and not any(
-            c in head for c in "。!?;") and len(rest) >= 30 and any(c in rest for c in "。!?"):
-        return "\n"
+    hs = sl.head_start()
+    if bend - hs <= HEADING_MAX and len(line) - end >= 30 and sl.last_end >= end:
+        head = line[hs:bend]                # line[:start].rstrip()[cut:].strip(): no 。!?; in it
+        marker = ITEM_START.match(head)
+        if (marker and marker.end() < len(head)) or head == title:
+            return "\n"
     if _is_cjkish(left) and _is_cjkish(right) and not (left.isdigit() and right.isdigit()):
         return ""
     return None
@@ -87,8 +132,9 @@ def wrap_spaces(text: str, ctx, rule) -> list[Proposal]:
             continue
         lead = len(s) - len(s.lstrip(" \t\u3000"))
         trail = len(s.rstrip(" \t\u3000"))
+        sl = _SpaceLine(s)
         for m in SPACES.finditer(s, lead, trail):
-            new = _space_break(s, m.start(), m.end(), title)
+            new = _space_break(sl, m.start(), m.end(), title)
             if new is not None:
                 out.append(Proposal(ln.start + m.start(), ln.start + m.end(), new, rule.id))
     return out
@@ -121,6 +167,11 @@ def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
         return False
     if nxt[0] in NON_INITIAL:
         return True
+    if prev[-1] == "\ufffd":
+        # a character lost in decoding (mojibake), often the 。 that ended the paragraph: the
+        # break stays. Decided on the line's last character alone, so a second pass, which sees
+        # the lines the first one joined, decides the same way (BUG-7)
+        return False
     if ENUMERATOR.match(nxt) or _indented(next_raw) and width:
         return False
     if is_header_line(prev) or is_header_line(nxt):

@@ -34,15 +34,28 @@ def repeated_lines(text: str, ctx, rule) -> list[Proposal]:
     while i < len(lines):
         for k in range(min(MAX_BLOCK, (len(lines) - i) // 2), 0, -1):
             if keys[i:i + k] == keys[i + k:i + 2 * k] and sum(map(len, keys[i:i + k])) >= 4:
-                j = i + k
-                while keys[j:j + k] == keys[i:i + k]:
-                    j += k
-                out.append(_drop(lines, i + k, j, len(text), rule.id))
+                # the block may itself repeat a shorter unit (a line printed 4 times is a 2-line
+                # block printed twice): keep one copy of the smallest unit, in one pass (BUG-13)
+                p = _period(keys[i:i + k])
+                j = i + p
+                while keys[j:j + p] == keys[i:i + p]:
+                    j += p
+                out.append(_drop(lines, i + p, j, len(text), rule.id))
                 i = j
                 break
         else:
             i += 1
     return out
+
+
+def _period(block: list[str]) -> int:
+    """The length of the shortest unit that ``block`` repeats whole and that is long enough to
+    count as a repetition (>= 4 characters: ``好。`` twice is not one); ``len(block)`` if none."""
+    k = len(block)
+    for p in range(1, k):
+        if k % p == 0 and block == block[:p] * (k // p) and sum(map(len, block[:p])) >= 4:
+            return p
+    return k
 
 
 @fixer("prefix-line")
