@@ -5,7 +5,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterable, Iterator, List, Optional
 
 import typer
 
@@ -33,8 +33,9 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     pass
 
 
-def iter_items(inputs: list[str], input_format: str, text_field: str, id_field: str) -> Iterator[Item]:
-    for entry in expand_inputs(inputs):
+def iter_items(inputs: list[str], input_format: str, text_field: str, id_field: str,
+               include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[Item]:
+    for entry in expand_inputs(inputs, include, exclude):
         if isinstance(entry, tuple):
             yield Item(source=entry[0], error=entry[1])
             continue
@@ -71,12 +72,12 @@ def _jsonl_items(path: str, text_field: str, id_field: str) -> Iterator[Item]:
         yield Item(source=source, text=rec[text_field], meta=meta)
 
 
-def count_inputs(inputs: list[str]) -> tuple[int, int] | None:
+def count_inputs(inputs: list[str], include: Iterable[str] = (), exclude: Iterable[str] = ()) -> tuple[int, int] | None:
     """(files, bytes) of the inputs, for the progress bar's ETA; None when unknown (stdin)."""
     if "-" in inputs:
         return None
     files = size = 0
-    for entry in expand_inputs(inputs):
+    for entry in expand_inputs(inputs, include, exclude):
         files += 1
         if isinstance(entry, str):
             try:
@@ -142,6 +143,8 @@ def clean(
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds one page may take before it is rejected."),
     engine: str = typer.Option("local", "--engine", help="local (worker processes) or ray (needs cleaner[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (default: start a local Ray)."),
+    include: List[str] = typer.Option([], "--include", help="In directories, read only files matching this pattern (*.txt); repeatable."),
+    exclude: List[str] = typer.Option([], "--exclude", help="In directories, skip files matching this pattern (*.json); repeatable."),
 ) -> None:
     """Clean pages into speeches: OUT/speeches.jsonl (+ audit.jsonl, rejects.jsonl, summary.json)."""
     if fmt not in ("jsonl", "txt"):
@@ -151,7 +154,7 @@ def clean(
     options = Options(script=script, keep_duplicates=keep_duplicates)
     jobs = jobs or os.cpu_count() or 1
     fmt_in = "jsonl" if input_format == "jsonl" else "raw"
-    items = iter_items(inputs, fmt_in, text_field, id_field)
+    items = iter_items(inputs, fmt_in, text_field, id_field, include, exclude)
     if engine == "ray":
         from .ray_engine import run_ray  # optional extra
         summary = run_ray(items, Path(out), options, audit=audit, fmt=fmt, shard_size=shard_size,
@@ -163,7 +166,7 @@ def clean(
     elif out == "-":
         summary = stream_to(sys.stdout, items, options, jobs=jobs, timeout=timeout, reject_to=sys.stderr)
     else:
-        progress = Progress(count_inputs(inputs) if sys.stderr.isatty() and fmt_in == "raw" else None)
+        progress = Progress(count_inputs(inputs, include, exclude) if sys.stderr.isatty() and fmt_in == "raw" else None)
         try:
             summary = run_batch(items, Path(out), options, jobs=jobs, audit=audit, fmt=fmt,
                                 shard_size=shard_size, timeout=timeout, progress=progress)

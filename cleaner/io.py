@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import gzip
-import zlib
 import json
+import zlib
+from fnmatch import fnmatch
 import os
 import sys
 import tempfile
@@ -30,9 +31,18 @@ class Item:
     error: str | None = None
 
 
-def expand_inputs(inputs: list[str]) -> Iterator[str | tuple[str, str]]:
+def expand_inputs(inputs: list[str], include: Iterable[str] = (),
+                  exclude: Iterable[str] = ()) -> Iterator[str | tuple[str, str]]:
     """Files as given, directories walked recursively in sorted order; '-' is stdin.
-    Yields paths, or (path, error) for inputs that do not exist or hold nothing readable."""
+    Yields paths, or (path, error) for inputs that do not exist or hold nothing readable.
+    In a directory, only files whose name matches one of ``include`` (all, when empty) and
+    none of ``exclude`` (shell patterns: ``*.txt``) are taken; hidden files never are."""
+    include, exclude = tuple(include), tuple(exclude)
+
+    def wanted(name: str) -> bool:
+        return (not name.startswith(".") and (not include or any(fnmatch(name, p) for p in include))
+                and not any(fnmatch(name, p) for p in exclude))
+
     for spec in inputs:
         if spec == "-":
             yield spec
@@ -43,12 +53,12 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | tuple[str, str]]:
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 for name in sorted(files):
-                    if name.startswith("."):
+                    if not wanted(name):
                         continue
                     found = True
                     yield os.path.join(root, name)
             if not found:
-                yield (spec, "directory holds no files")
+                yield (spec, "directory holds no files" + (" matching --include/--exclude" if include or exclude else ""))
         elif path.exists():
             yield spec
         else:

@@ -30,7 +30,8 @@ ENTRY_MARKERS = [
     regex.compile(rf"^[【\[]\s*篇\s*[{NUM}\d]+\s*[】\]]\s*[::]?\s*(?P<title>.*)$", V1),
     regex.compile(rf"^篇\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
     regex.compile(rf"^篇\s*[{NUM}\d]+\s*$(?P<title>)", V1),
-    regex.compile(rf"^(?:范文|材料|素材|例文|模板)\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
+    regex.compile(rf"^(?:精选|优秀|参考|推荐|经典)?(?:范文|材料|素材|例文|模板)\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
+    regex.compile(r"^(?:NO|No|no)\s*[.．:]?\s*\d{1,3}\s*[::、.]?\s*(?P<title>.*)$", V1),
     regex.compile(rf"^[【\[](?:范文|第)?\s*[{NUM}\d]+\s*(?:篇)?[】\]]\s*(?P<title>.+)$", V1),
 ]
 ADDRESSEE = (r"同志们|同事们|朋友们|老师们|同学们|女士们|先生们|代表们|委员们|来宾们|嘉宾们|战友们|乡亲们|"
@@ -38,22 +39,21 @@ ADDRESSEE = (r"同志们|同事们|朋友们|老师们|同学们|女士们|先�
 SALUTATION = regex.compile(rf"^(?:尊敬的|亲爱的)?[^。!?;::\s]{{0,50}}?(?:{ADDRESSEE})\s*[::]\s*$", V1)
 SALUTATION_AFTER_PREFIX = regex.compile(
     rf"^(?P<prefix>[^::。!?]{{2,30}}?)\s+(?P<sal>(?:尊敬的|亲爱的|各位)?[^。!?;::\s]{{0,40}}?(?:{ADDRESSEE})\s*[::])\s*$", V1)
-DATE = regex.compile(
-    rf"^[((]?\s*(?:——|—|-)?\s*(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*"
-    rf"(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日\s*[))]?$", V1)
+_YMD = (rf"(?:(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日"
+        r"|(?P<y>\d{4})\s*(?P<sep>[.\-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d.]))")
+DATE = regex.compile(rf"^[((]?\s*(?:——|—|-)?\s*{_YMD}\s*[))]?$", V1)
 ROLES = (r"书记|副书记|县长|区长|市长|省长|州长|主任|局长|部长|主席|校长|厅长|处长|科长|镇长|乡长|院长|"
          r"总经理|董事长|经理|委员|秘书长|理事长|会长|社长|行长|所长|站长|队长|组长|司令员|政委|馆长|总裁|负责人")
 SPEAKER = regex.compile(
-    rf"^(?:——\s*)?(?P<role>[\p{{Han}}A-Za-z、]{{0,20}}?(?:{ROLES}))?\s*(?P<name>[\p{{Han}}]{{2,4}}|[XxＸ×*某]{{2,4}}|[\p{{Han}}][XxＸ×*某]{{1,2}})(?:\s*同志)?$", V1)
+    rf"^(?:——\s*)?(?P<role>[\p{{Han}}A-Za-z、XxＸ×*]{{0,20}}?(?:{ROLES}))?\s*(?P<name>[\p{{Han}}]{{2,4}}|[XxＸ×*某]{{2,4}}|[\p{{Han}}][XxＸ×*某]{{1,2}})(?:\s*同志)?$", V1)
 TITLE_WORDS = regex.compile(
     r"(?:讲话|讲话稿|讲话范文|讲话材料|发言|发言稿|发言材料|致辞|致词|讲稿|演讲稿|演讲|报告|主持词|范文|"
     r"动员会|会议|大会|上的讲话)(?:[((][^))]{1,20}[))])?$", V1)
-NAME_STOP = regex.compile(r"讲话|会议|工作|发言|报告|同志们|意见|通知|总结|方案|要求|领导|问题|情况|阶段|措施|"
+NAME_STOP = regex.compile(r"各位|全体|大家|稿|摘要|节选|草案|纪要|讲话|会议|工作|发言|报告|同志们|意见|通知|总结|方案|要求|领导|问题|情况|阶段|措施|"
                           r"文档|文库|下载|免费|付费|范文|网|收藏|举报|分享|阅读|积分|推荐|首页|浏览|会员|上传|"
                           r"预览|全文|目录|正文|附件|标题|作者|来源|编辑|精选|大全|热门|最新|更多|登录|注册")
 CLOSING = regex.compile(r"(?:谢谢大家|谢谢各位|谢谢|完毕)[。!!.]?$|(?:圆满成功|身体健康|工作顺利|新局面|新台阶|新贡献|万事如意)[。!!]$", V1)
-DATE_IN_LINE = regex.compile(
-    rf"[((]?\s*(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日\s*[))]?", V1)
+DATE_IN_LINE = regex.compile(rf"[((]?\s*{_YMD}\s*[))]?", V1)
 NOT_A_TITLE = regex.compile(r"文档价格|积分|下载|VIP|会员|付费|免费|浏览|收藏|举报|分享|上传|\d+(?:\.\d+)?\s*元|页数|格式|评论", V1)
 LATER_ITEM = regex.compile(r"^(?:[二三四五六七八九十]+[、.．]|[((][二三四五六七八九十][))]|第[二三四五六七八九十][,,、::]|[2-9][、.．](?!\d))", V1)
 DOC_PREFIX = regex.compile(r"^(?:文章标题|标题|题目|篇名)[::]\s*", V1)
@@ -68,11 +68,39 @@ PAIR_TITLE_MAX = 80     # a heading naming two speeches is short
 def wrapped_title(upper: str, lower: str) -> bool:
     """Two header lines that are one title wrapped in two: 在全局开展“两评一树”活动 / 动员会议上的讲话.
     The upper opens a 在…上的讲话 title and the lower closes it, or the lower cannot stand alone."""
-    if " " in upper or TITLE_WORDS.search(upper) or len(upper) + len(lower) > 80:
+    if " " in upper or len(upper) + len(lower) > 80:
+        return False
+    if "在" in upper and "上的" not in upper and lower.startswith(("上的", "上讲话", "上发言", "上致辞")):
+        return True   # 在双山镇人大换届选举工作会议 / 上的讲话: the upper ends like a title, and is not one
+    if TITLE_WORDS.search(upper):
         return False
     if "在" in upper and "上的" not in upper and ("上的" in lower or "会上" in lower):
         return True
     return lower[:1] in "的之上和及与暨" and bool(TITLE_WORDS.search(lower))
+
+
+# what a site or a compilation puts before a title: ——, bullets, NO.1, 精选范文一:, (一) / 一、
+TITLE_DECORATION = regex.compile(
+    rf"^(?:——|—|--|[◆◇★☆●○■□▲△◎※•>»]+|(?:NO|No|no)\s*[.．:]?\s*\d{{1,3}}\s*[::、.]?|"
+    rf"(?:精选|优秀|参考|推荐|经典)?(?:范文|例文)\s*[{NUM}\d]+\s*[::、.]|"
+    rf"[((][{NUM}\d]{{1,3}}[))]|[{NUM}]{{1,3}}\s*[、.．]|\d{{1,2}}\s*[、.．](?!\d))\s*", V1)
+# an entry marker that is only a bullet or an enumerator: an entry when a speech title follows it
+BULLET_ENTRY = regex.compile(
+    rf"^(?:[◆◇★☆●○■□▲△◎※•]+|(?:NO|No|no)\s*[.．:]?\s*\d{{1,3}}\s*[::、.]?|[((][{NUM}\d]{{1,3}}[))]|"
+    rf"[{NUM}]{{1,3}}\s*[、.．]|\d{{1,2}}\s*[、.．](?!\d))\s*(?P<title>\S.{{1,60}})$", V1)
+STRONG_TITLE = regex.compile(r"(?:讲话|讲话稿|讲话材料|讲话提纲|发言|发言稿|致辞|致词|讲稿|演讲稿|演讲|主持词)(?:[((][^))]{1,20}[))])?$", V1)
+SEPARATOR = regex.compile(r"^(?P<c>[-—–=*＊~～_#·•.。+])(?:\s*(?P=c)){2,}$", V1)
+
+
+def clean_title(title: str) -> str:
+    """A title without what was put before it: ``——在…上的讲话`` -> ``在…上的讲话``,
+    ``★在…讲话`` -> ``在…讲话``, ``NO.1在…讲话`` -> ``在…讲话``."""
+    view = fold(title)
+    m = TITLE_DECORATION.match(view)
+    if m and m.end() < len(view) and (is_speech_title(view[m.end():]) or view[:1] in "—-◆◇★☆●○■□▲△◎※•>»"
+                                      or view[:2].upper() == "NO" or "范文" in view[:m.end()] or "例文" in view[:m.end()]):
+        return title[m.end():].strip()
+    return title.strip()
 
 
 def iso_date(m) -> str | None:
@@ -90,6 +118,57 @@ def iso_date(m) -> str | None:
     if not (1900 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _unbracket(s: str) -> tuple[int, int]:
+    """The span of ``s`` inside one pair of enclosing brackets: (陈国平 2009年9月21日)."""
+    if len(s) > 2 and s[0] in "((" and s[-1] in "))" and not any(c in s[1:-1] for c in "(())"):
+        return 1, len(s) - 1
+    return 0, len(s)
+
+
+def speaker_name(s: str, raw: str, near_body: bool = True) -> str | None:
+    """The name a speaker line gives (role words and 同志 left out), or None.
+
+    ``县委书记 张三`` -> 张三; ``王建国同志`` -> 王建国; ``(王立新)`` -> 王立新; ``XXX`` -> XXX
+    """
+    lo, hi = _unbracket(s)
+    t = s[lo:hi].strip()
+    lo += len(s[lo:hi]) - len(s[lo:hi].lstrip())
+    m = SPEAKER.match(t)
+    if not m or NAME_STOP.search(t) or is_speech_title(t) or not near_body:
+        return None
+    if not (m.group("role") or len(t) <= 4 or t.endswith("同志") or lo > 0):
+        return None
+    return raw[lo + m.start("name"):lo + m.end("name")]
+
+
+def date_and_speaker(s: str, raw: str, near_body: bool = True) -> tuple[str | None, str | None] | None:
+    """What a header line states: (ISO date, speaker name), or None when it is neither.
+
+    ``(2011年3月18日)`` -> (2011-03-18, None); ``(2016年3月18日 陈国平)`` and ``(陈国平 2016.3.18)``
+    -> (2016-03-18, 陈国平); ``区委书记 XXX`` -> (None, XXX)
+    """
+    if (m := DATE.match(s)) and (iso := iso_date(m)):
+        return iso, None
+    lo, hi = _unbracket(s)
+    inner = s[lo:hi]
+    for m in DATE_IN_LINE.finditer(inner):
+        if not (m.start() == 0 or m.end() == len(inner)) or not (iso := iso_date(m)):
+            continue
+        if m.start() == 0:
+            rest, rest_raw = inner[m.end():], raw[lo + m.end():lo + len(inner)]
+        else:
+            rest, rest_raw = inner[:m.start()], raw[lo:lo + m.start()]
+        if not rest.strip(", ,、"):
+            return iso, None
+        cut = len(rest) - len(rest.lstrip(", ,、"))
+        rest, rest_raw = rest[cut:].rstrip(", ,、"), rest_raw[cut:cut + len(rest[cut:].rstrip(", ,、"))]
+        name = speaker_name(rest, rest_raw)
+        if name:
+            return iso, name
+    name = speaker_name(s, raw, near_body)
+    return (None, name) if name else None
 
 
 def strip_compilation(title: str) -> str:
@@ -159,13 +238,26 @@ class Segmenter:
         self.doc_title = strip_compilation(document_title or "")
         self.rp = rule_prefix
         self.props: list[Proposal] = []
+        self.marker_lines: set[int] = set()
 
     # -- entries -------------------------------------------------------------------------
     def entries(self) -> list[tuple[int, int, str | None]]:
         """(first line, end line, marker title) of each compilation entry, or the whole page."""
-        marks = [(i, t) for i, s in enumerate(self.texts) if (t := entry_title(s, self.raws[i])) is not None]
-        if len(marks) < 2 and not (marks and any(COMPILATION.search(s) for s in self.texts[:marks[0][0] + 1])):
+        marks = []
+        for i, s in enumerate(self.texts):
+            t = entry_title(s, self.raws[i])
+            if t is None:
+                t = self._bullet_entry(i)
+            if t is not None:
+                marks.append((i, t))
+        head = [s for s in self.texts[:(marks[0][0] + 1) if marks else 8] if s][:6]
+        compiled = any(COMPILATION.search(s) for s in head)
+        if compiled or len(marks) >= 2:
+            # rows of dashes or stars between entries (only where the page is a compilation)
+            marks = sorted(marks + [(i, "") for i, s in enumerate(self.texts) if SEPARATOR.match(s)])
+        if len(marks) < 2 and not (marks and compiled):
             return [(0, len(self.texts), None)]
+        self.marker_lines = {i for i, _ in marks}
         out = []
         if marks[0][0] > 0:
             out.append((0, marks[0][0], None))
@@ -173,6 +265,32 @@ class Segmenter:
             end = marks[k + 1][0] if k + 1 < len(marks) else len(self.texts)
             out.append((i, end, t))
         return out
+
+    def _bullet_entry(self, i: int) -> str | None:
+        """The title after a bullet or an enumerator (◆, ★, NO.1, (一), 一、) that opens an entry:
+        a speech's title, followed by the speech's own header (salutation, date, speaker) and body.
+        A section heading of a speech (一、认真学习总书记的讲话) has no header of its own."""
+        m = BULLET_ENTRY.match(self.texts[i])
+        if not m:
+            return None
+        rest = m.group("title")
+        nxt = next((k for k in range(i + 1, min(len(self.texts), i + 3)) if self.texts[k]), None)
+        wrapped = nxt is not None and wrapped_title(rest, self.texts[nxt])
+        if not (wrapped or (STRONG_TITLE.search(rest) and not ends_sentence(rest))):
+            return None
+        headed = rest.startswith("在") and ("上的" in rest or wrapped)
+        for k in range(i + 1, min(len(self.texts), i + 7)):
+            t = self.texts[k]
+            if not t or (wrapped and k == nxt):
+                continue
+            if is_salutation(t) or SALUTATION_AFTER_PREFIX.match(t) or date_and_speaker(t, t) is not None:
+                headed = True
+                continue
+            if is_body_start(t):
+                return self.raws[i][m.start("title"):m.end("title")].strip() if headed else None
+            if len(t) > 40 or ends_sentence(t):
+                return None
+        return None
 
     # -- speeches inside an entry --------------------------------------------------------
     def speeches_in(self, first: int, end: int, marker: str | None) -> list[Draft]:
@@ -240,34 +358,22 @@ class Segmenter:
         h = d.header
         for i in d.header_lines:
             s = self.texts[i]
-            if h.marker_title is not None and i == d.header_lines[0] and entry_title(s) is not None:
+            if h.marker_title is not None and i == d.header_lines[0] and i in self.marker_lines:
                 self._drop(i, "entry-marker")
                 continue
             if COMPILATION.search(s) and len(s) <= 80:
                 self._drop(i, "compilation-title")
                 continue
-            if (m := DATE.match(s)) and (iso := iso_date(m)):
-                h.date = h.date or iso
-                self._drop(i, "header.date")
+            near_body = i >= d.header_lines[-1] - 2 if d.header_lines else True
+            facts = date_and_speaker(s, self.raws[i], near_body)
+            if facts is not None:
+                date, speaker = facts
+                h.date = h.date or date
+                h.speaker = h.speaker or speaker
+                self._drop(i, "header.date" if date else "header.speaker")
                 continue
-            if (m := DATE_IN_LINE.search(s)) and (iso := iso_date(m)) and (m.start() == 0 or m.end() == len(s)):
-                rest = (s[:m.start()] + s[m.end():]).strip()
-                rm = SPEAKER.match(rest) if rest else None
-                if not rest or (rm and not NAME_STOP.search(rest)):
-                    h.date = h.date or iso
-                    if rm:
-                        raw_rest = (self.raws[i][:m.start()] + self.raws[i][m.end():]).strip()
-                        h.speaker = h.speaker or raw_rest[rm.start("name"):rm.end("name")]
-                    self._drop(i, "header.date")
-                    continue
             cut = len(s) - len(DOC_PREFIX.sub("", s))
             s2, raw2 = s[cut:], self.raws[i][cut:]
-            near_body = i >= d.header_lines[-1] - 2 if d.header_lines else True
-            if (m := SPEAKER.match(s2)) and not NAME_STOP.search(s2) and (m.group("role") or len(s2) <= 4) \
-                    and not is_speech_title(s2) and near_body:
-                h.speaker = h.speaker or raw2[m.start("name"):m.end("name")]
-                self._drop(i, "header.speaker")
-                continue
             if len(s2) <= 60 and not ends_sentence(s2) and not NOT_A_TITLE.search(s2):
                 h.titles.append((i, raw2))
                 self._drop(i, "header.title")
@@ -293,16 +399,18 @@ class Segmenter:
                 titles.append((i, t))
         candidates = [(i, t) for i, t in titles
                       if fold(strip_compilation(t)) != fold(self.doc_title) or not COMPILATION.search(fold(t))]
+        marker = d.header.marker_title
         if candidates:
             i, t = candidates[-1]
             if len(candidates) >= 2:
                 j, u = candidates[-2]
                 if j == i - 1 and wrapped_title(fold(u), fold(t)) and u != self.doc_title:
                     t = u + t
-            return t
-        marker = d.header.marker_title
+            elif marker and d.header_lines and i == d.header_lines[0] + 1 and wrapped_title(fold(marker), fold(t)):
+                t = marker + t      # ◆在全局开展“两评一树”活动 / 动员会议上的讲话
+            return clean_title(t)
         if marker and fold(strip_compilation(marker)) != fold(self.doc_title):
-            return strip_compilation(marker)
+            return clean_title(strip_compilation(marker)) or None
         return None
 
     def _drop(self, i: int, what: str) -> None:
@@ -337,8 +445,32 @@ def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
         lead = len(first.text) - len(first.text.lstrip())
         speeches.append(SpeechDraft(first.start + lead, last.start + len(last.text.rstrip())))
     _split_pair_titles(speeches)
+    if len(speeches) == 1 and speeches[0].title is None and single_title:
+        speeches[0].title = page_title(single_title)
     props = sorted(seg.props, key=lambda p: (p.start, p.end))
     return speeches, _clip(props, len(text))
+
+
+SITE_AFFIX = regex.compile(
+    r"^\s*[\[【]\s*(?:转载|原创|转|推荐|精品|荐)\s*[\]】]\s*|"
+    r"\s*[-_|—–]+\s*[^-_|—–\s]{1,12}?(?:网|文库|文档|范文|范文网|吧|站|平台|图书馆|doc|Doc|DOC|\.com|\.cn|\.net)\s*$", V1)
+
+
+def page_title(title: str) -> str | None:
+    """A page's title as the title of the one speech it holds (a speech whose own heading was
+    the page's header): the site's affixes go, and a compilation's title is no speech's.
+
+    ``[转载]在全区防汛防旱工作会议上的讲话`` -> ``在全区防汛防旱工作会议上的讲话``;
+    ``在双创会议上的讲话_写写帮文库`` -> ``在双创会议上的讲话``
+    """
+    view = fold(title)
+    if COMPILATION.search(view) or len(view) > 80:
+        return None
+    t = title
+    while (m := SITE_AFFIX.search(fold(t))) and m.end() - m.start() < len(t):
+        t = t[:m.start()] + t[m.end():]
+    t = t.strip()
+    return t or None
 
 
 def _split_pair_titles(speeches: list[SpeechDraft]) -> None:

@@ -90,3 +90,22 @@ def test_txt_format_writes_one_file_per_speech(tmp_path):
 def test_version_prints_rule_hash():
     res = run_cli("--version", check=True)
     assert res.stdout.decode().startswith("cleaner ") and "rules " in res.stdout.decode()
+
+
+def test_include_and_exclude_choose_the_files_of_a_directory(tmp_path):
+    """A folder of pages usually holds other files too (gold answers, a manifest, a README)."""
+    pages = tmp_path / "pages"
+    (pages / "sub").mkdir(parents=True)
+    shutil.copy(SEEDS / "004_afa1f4f367c7ea41.txt", pages / "a.txt")
+    shutil.copy(SEEDS / "001_e1b3b74997207657.txt", pages / "sub" / "b.txt")
+    (pages / "a.gold.json").write_text('{"source": "a.txt"}', encoding="utf-8")
+    (pages / "README.md").write_text("# pages\n", encoding="utf-8")
+    sources = lambda out: sorted({os.path.basename(r["source"]) for r in read_jsonl(out / "speeches.jsonl")})
+    res = run_cli("clean", pages, "-o", tmp_path / "o1", "-j", "1", "--include", "*.txt")
+    assert res.returncode == 0, res.stderr.decode()
+    assert sources(tmp_path / "o1") == ["a.txt", "b.txt"]
+    res = run_cli("clean", pages, "-o", tmp_path / "o2", "-j", "1", "--exclude", "*.json", "--exclude", "*.md")
+    assert res.returncode == 0 and sources(tmp_path / "o2") == ["a.txt", "b.txt"]
+    res = run_cli("clean", pages, "-o", tmp_path / "o3", "-j", "1", "--include", "*.html")
+    assert res.returncode == 1
+    assert "holds no files matching --include/--exclude" in res.stderr.decode()

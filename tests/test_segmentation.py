@@ -74,3 +74,79 @@ def test_clean_speech_is_one_speech_unchanged():
             result = clean_text(sp["text"])
             assert [s.text for s in result.speeches] == [sp["text"]], path.name
             assert result.edits == [], (path.name, result.edits[:3])
+
+
+# -- header lines and entry markers in the forms held-out pages showed ------------------------
+
+from cleaner.segment import clean_title, date_and_speaker, page_title, wrapped_title  # noqa: E402
+
+BODY = ("今年是我县创建省级卫生文明城市关键之年,是县委县政府提出的“一年打基础、两年上台阶、三年达目标”"
+        "上台阶之年,是我县双创工作最为关键的攻坚之年。")
+BODY2 = ("今天这次会议是按照市委、市政府领导的指示要求召开的,既是双拥创城迎查工作的一次任务再部署,"
+         "也是倡导社会各界积极参与双拥创城活动的一次思想再发动,非常及时,十分重要。")
+BODY3 = ("根据会议安排,下面我就今年防汛防旱工作情况向大家作一部署。去年汛期一结束,我们就将防汛防台防旱工作的"
+         "重点转移到今年的备汛工作,各项准备工作正积极有序的开展。")
+
+
+def _meta(page: str):
+    return [(sp.title, sp.speaker, sp.date, sp.text.split("\n")[0]) for sp in clean_text(page).speeches]
+
+
+def test_header_lines_state_dates_in_any_print_form_and_names_in_brackets():
+    cases = {
+        "(2011年3月18日)": ("2011-03-18", None), "2013.01.15": ("2013-01-15", None),
+        "2016-5-6": ("2016-05-06", None), "(二〇一一年三月十八日)": ("2011-03-18", None),
+        "(2016年3月18日 陈国平)": ("2016-03-18", "陈国平"), "(陈志远 2009年9月21日)": ("2009-09-21", "陈志远"),
+        "(2011年8月4日 局长 刘志强)": ("2011-08-04", "刘志强"), "王建国同志": (None, "王建国"),
+        "(王立新)": (None, "王立新"), "××局局长 郑国强": (None, "郑国强"), "区委书记 XXX": (None, "XXX"),
+    }
+    for line, want in cases.items():
+        assert date_and_speaker(line, line) == want, line
+    for line in ("(定稿)", "(讨论稿)", "各位同志", "工作会议讲话稿", "在双创工作会议上的讲话", "2019.05", "12.5.6"):
+        assert date_and_speaker(line, line) is None, line
+
+
+def test_titles_lose_what_sites_and_compilations_put_before_them():
+    assert clean_title("——在全区创卫工作推进会议上的讲话") == "在全区创卫工作推进会议上的讲话"
+    assert clean_title("★在全镇创先争优活动动员大会上的讲话") == "在全镇创先争优活动动员大会上的讲话"
+    assert clean_title("NO.2在局系统双创工作会议上的讲话") == "在局系统双创工作会议上的讲话"
+    assert clean_title("精选范文一:市人大主任在市委人大工作会议上的讲话") == "市人大主任在市委人大工作会议上的讲话"
+    assert clean_title("(二)在市政府安委会扩大会议上的讲话") == "在市政府安委会扩大会议上的讲话"
+    for keep in ("一、认真总结经验", "2019年工作报告", "“十四五”规划讲话"):
+        assert clean_title(keep) == keep
+    assert wrapped_title("在双山镇人大换届选举工作会议", "上的讲话")
+    assert not wrapped_title("在双山镇人大换届选举工作会议上的讲话", "镇党委书记 张明华")
+
+
+def test_a_single_speech_without_its_own_heading_takes_the_page_title():
+    assert page_title("[转载]在全区防汛防旱工作会议上的讲话") == "在全区防汛防旱工作会议上的讲话"
+    assert page_title("在双创会议上的讲话_写写帮文库") == "在双创会议上的讲话"
+    assert page_title("在双创工作会议上的讲话(精选五篇)") is None
+    page = f"在争创双拥模范城会议上的讲话\n来源:市双拥办 发布时间:2012-09-18\n同志们:\n{BODY}\n"
+    assert _meta(page) == [("在争创双拥模范城会议上的讲话", None, None, "同志们:")]
+
+
+def test_bullets_and_enumerators_before_a_speech_title_open_entries():
+    page = (f"防汛工作会议讲话稿(最新)\n(一)在全区防汛防旱工作会议上的讲话\n2016年4月12日\n各位领导,同志们:\n{BODY}\n"
+            f"(一)开展防汛安全检查。{BODY}\n(二)明确防汛工作职责。{BODY}\n"
+            f"(二)在市政府安委会扩大会议上的讲话\n2013.01.15\n××局局长 郑国强\n同志们:\n{BODY2}\n"
+            f"◆在全局开展“两评一树”活动\n动员会议上的讲话\n(2011年8月4日)\n同志们:\n{BODY3}\n")
+    assert _meta(page) == [("在全区防汛防旱工作会议上的讲话", None, "2016-04-12", "各位领导,同志们:"),
+                           ("在市政府安委会扩大会议上的讲话", "郑国强", "2013-01-15", "同志们:"),
+                           ("在全局开展“两评一树”活动动员会议上的讲话", None, "2011-08-04", "同志们:")]
+
+
+def test_section_headings_that_name_a_speech_do_not_open_entries():
+    page = (f"在全县经济工作会议上的讲话\n同志们:\n{BODY}\n一、认真学习总书记的重要讲话\n{BODY}\n"
+            f"二、深入领会省委书记的讲话\n{BODY}\n谢谢大家!\n")
+    assert len(clean_text(page).speeches) == 1
+
+
+def test_rows_of_dashes_separate_the_entries_of_a_compilation():
+    page = (f"党建活动讲话稿(优秀3篇)\n在学校动员大会上的讲话\n同志们:\n{BODY}\n谢谢大家!\n"
+            f"------------------\n6月29日,省档案局(馆)隆重召开了大会。{BODY2}\n**********\n"
+            f"在全区创卫工作会议上的讲话\n同志们:\n{BODY3}\n")
+    got = _meta(page)
+    assert [t for t, *_ in got] == ["在学校动员大会上的讲话", None, "在全区创卫工作会议上的讲话"]
+    assert got[1][3].startswith("6月29日")
+    assert all("---" not in sp.text and "***" not in sp.text for sp in clean_text(page).speeches)

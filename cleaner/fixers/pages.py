@@ -19,6 +19,9 @@ TRAIL_NUMBER = regex.compile(r"(?<=\p{Han}|[,、])\s+(\d{1,3})$", regex.VERSION1
 TRAIL_NUMBER_AFTER_END = regex.compile(r"(?<=[。!?;][”’」』]?)\s+([1-9]\d{0,2})$", regex.VERSION1)
 PARAGRAPH_MIN = 20     # the text before such a number is a paragraph, not a label (人数: 2)
 CHUNK = regex.compile(r"^(\d{1,3})、")
+# "n / m" printed where a page ends or begins, run into the text line
+FRACTION_AT_END = regex.compile(r"(?<=\S)[ \t\u3000]*(?<![\d./])(\d{1,3})\s*/\s*(\d{1,3})$", regex.VERSION1)
+FRACTION_AT_START = regex.compile(r"^(\d{1,3})\s*/\s*(\d{1,3})(?![\d./])[ \t\u3000]*(?=\S)", regex.VERSION1)
 
 
 def _content_lines(text: str):
@@ -72,6 +75,33 @@ def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
         if after_break or glued or spaced:
             out.append(Proposal(line.start, line.start + m.end(), "", rule.id))
     return out
+
+
+@fixer("fraction-page-markers")
+def fraction_page_markers(text: str, ctx, rule) -> list[Proposal]:
+    """``n / m`` page markers run into the first or last line of a page go, when the page shows
+    at least two of them counting up to the same total (a fraction in a sentence does not), or
+    one opens a line, followed by a space, after a line the page break cut mid-sentence.
+
+    ``…取得了明显 2 / 8\n成效…`` + ``…教育 4 / 8\n和廉洁…`` -> ``…取得了明显\n成效…`` + ``…教育\n和廉洁…``
+    """
+    found: dict[str, list] = {}
+    lines = _content_lines(text)
+    for k, line in enumerate(lines):
+        body = line.text.rstrip()
+        for pattern in (FRACTION_AT_END, FRACTION_AT_START):
+            m = pattern.search(body)
+            if m and 0 < int(m.group(1)) <= int(m.group(2)) and m.end() - m.start() < len(body.strip()):
+                # alone, a marker opening a line after a sentence the page break cut: 统 / 5/7 领…
+                alone = (pattern is FRACTION_AT_START and m.end() > len(m.group().rstrip()) and k > 0
+                         and not ends_sentence(lines[k - 1].text))
+                found.setdefault(m.group(2), []).append(
+                    (line.start + m.start(), line.start + m.end(), int(m.group(1)), alone))
+    out = []
+    for total, hits in found.items():
+        if (len(hits) >= 2 and len({n for _, _, n, _ in hits}) == len(hits)) or (len(hits) == 1 and hits[0][3]):
+            out.extend(Proposal(a, b, "", rule.id) for a, b, _, _ in hits)
+    return sorted(out, key=lambda p: p.start)
 
 
 @fixer("preview-chunks")

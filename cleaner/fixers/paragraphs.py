@@ -23,6 +23,9 @@ CJKISH = regex.compile(r"[\p{Han}\d。,、;:!?“”‘’「」『』()《》�
 SENTENCE_FINAL = "。!?!?:"
 CLOSINGS = regex.compile(r"^(?:谢谢|谢谢大家|谢谢各位|此致|敬礼|完毕|再见)[。!!]?$")
 HEADING_MAX = 60
+# a line opening with one character and a clause end goes on from the line before: 能。始终…
+QUOTED = regex.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"", regex.VERSION1)
+CUT_WORD_START = regex.compile(r"^\p{Han}[。,,、;;]", regex.VERSION1)
 
 
 TITLE_END = regex.compile(r"(?:讲话|讲话稿|发言|发言稿|致辞|讲稿|演讲稿|报告|主持词|范文)(?:[((][^))]{1,12}[))])?$", regex.VERSION1)
@@ -89,6 +92,13 @@ class _SpaceLine:
         return hs
 
 
+def _bracketed_pair(line: str, date_start: int) -> bool:
+    """A date and a name inside one pair of brackets, ``(2016年3月18日 陈国平)``: one header line."""
+    s = line.strip()
+    return (line[date_start] in "((" and line.lstrip().startswith(line[date_start]) and s[-1:] in "))"
+            and not any(c in s[1:-1] for c in "(())") and len(s) <= 40)
+
+
 def _space_break(sl: _SpaceLine, start: int, end: int, title: str) -> str | None:
     """What a run of spaces inside a line stands for: "\\n", "" or None (leave it).
     Runs are judged left to right (``start`` never decreases)."""
@@ -98,7 +108,7 @@ def _space_break(sl: _SpaceLine, start: int, end: int, title: str) -> str | None
     bend = sl.bend                          # len(line[:start].rstrip())
     if bend <= 120 and SALUTATION_AHEAD.match(line, end):
         return "\n"  # a header run into the salutation: 县委书记 XXX 同志们:
-    if bend <= 80 and HEADER_DATE_END.search(line[:bend]):
+    if bend <= 80 and (m := HEADER_DATE_END.search(line[:bend])) and not _bracketed_pair(line, m.start()):
         return "\n"  # (2008年10月10日) 县委书记 …
     if left in SENTENCE_FINAL or (left in "”’」』" and bend > 1 and line[bend - 2] in SENTENCE_FINAL):
         return "\n" if _is_cjkish(right) or right in "“《(" else None
@@ -157,6 +167,14 @@ def _indented(raw: str) -> bool:
     return raw.startswith("\u3000") or raw.startswith("  ") or raw.startswith("\t")
 
 
+def _open_quote(prev: str, nxt: str) -> bool:
+    """``prev`` ends inside a quotation that ``nxt`` closes within its first clause."""
+    if prev.count("“") <= prev.count("”"):
+        return False
+    close, stop = nxt.find("”"), min((i for i in map(nxt.find, "。!?“") if i >= 0), default=len(nxt))
+    return 0 <= close < stop and close <= 20
+
+
 def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
     prev, nxt = prev_raw.strip(), next_raw.strip()
     if not prev or not nxt:
@@ -172,6 +190,8 @@ def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
         # break stays. Decided on the line's last character alone, so a second pass, which sees
         # the lines the first one joined, decides the same way (BUG-7)
         return False
+    if _open_quote(prev, nxt):
+        return True   # 确保“两评 / 一树”活动取得实效: a quotation does not span two paragraphs
     if ENUMERATOR.match(nxt) or _indented(next_raw) and width:
         return False
     if is_header_line(prev) or is_header_line(nxt):
@@ -182,8 +202,12 @@ def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
         return False  # a numbered heading
     if prev[-1] in "“‘「『(《【":
         return True
+    if CUT_WORD_START.match(nxt):
+        return True   # 要提高工作效 / 能。始终坚持…: no paragraph opens with a one-character sentence
     if len(prev) < 25 or (width and len(prev_raw.rstrip()) < width - 3):
-        return False  # a heading, a title, a name: it ends where it ends
+        # a heading, a title, a name ends where it ends; a clause cut off after its comma does not
+        return (not width and len(prev) >= 8 and not TITLE_END.search(prev)
+                and any(c in QUOTED.sub("", prev) for c in ",,、;;"))
     return True
 
 

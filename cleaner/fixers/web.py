@@ -15,7 +15,8 @@ TAG = regex.compile(
     rf"<!--.{{0,2000}}?-->|<(script|style)\b[^>]{{0,400}}>.{{0,20000}}?</\1\s*>|"
     rf"</?(?P<block>{BLOCK_TAGS})\b[^<>]{{0,400}}?/?>|</?(?P<inline>{INLINE_TAGS})\b[^<>]{{0,400}}?/?>",
     regex.IGNORECASE | regex.DOTALL | regex.VERSION1)
-ENTITY = regex.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z][a-zA-Z0-9]{1,9});?")
+# "&amp;" before another reference: the page was escaped twice (&amp;nbsp; -> &nbsp; -> a space)
+ENTITY = regex.compile(r"&(?:amp;){0,2}(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z][a-zA-Z0-9]{1,9});?")
 
 
 @fixer("html-tags")
@@ -36,7 +37,7 @@ def html_tags(text: str, ctx, rule) -> list[Proposal]:
 def html_entities(text: str, ctx, rule) -> list[Proposal]:
     """Named and numeric character references become their characters; &nbsp; a space.
 
-    ``&ldquo;双创&rdquo;工作&nbsp;`` -> ``“双创”工作 ``
+    ``&ldquo;双创&rdquo;工作&nbsp;`` -> ``“双创”工作 ``; twice escaped ``&amp;quot;`` -> ``"``
     """
     if "&" not in text:
         return []
@@ -45,7 +46,11 @@ def html_entities(text: str, ctx, rule) -> list[Proposal]:
         raw = m.group()
         if not raw.endswith(";") and not raw[1:].lower() in ("nbsp", "amp", "lt", "gt", "quot"):
             continue
-        new = html.unescape(raw if raw.endswith(";") else raw + ";")
+        new = raw if raw.endswith(";") else raw + ";"
+        for _ in range(3):          # once per level of escaping
+            new, before = html.unescape(new), new
+            if new == before or not new.startswith("&"):
+                break
         if new == raw or (new.startswith("&") and len(new) > 1):
             continue
         new = new.replace("\u00a0", " ")
