@@ -17,7 +17,7 @@ from .context import SpeechDraft
 from .engine import split_lines
 from .fixers import fixer
 from .provenance import Proposal
-from .text import ITEM_START as ENUMERATOR, ends_sentence, fold
+from .text import ITEM_START as ENUMERATOR, SPEAKER, ends_sentence, fold
 
 V1 = regex.VERSION1
 NUM = "一二三四五六七八九十百零〇两"
@@ -30,6 +30,7 @@ ENTRY_MARKERS = [
     regex.compile(rf"^[【\[]\s*篇\s*[{NUM}\d]+\s*[】\]]\s*[::]?\s*(?P<title>.*)$", V1),
     regex.compile(rf"^篇\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
     regex.compile(rf"^篇\s*[{NUM}\d]+\s*$(?P<title>)", V1),
+    regex.compile(rf"^(?P<title>[^。!?;,,]{{2,40}}?(?:稿|讲话|发言|致辞|范文|材料))\s*[((【\[]?篇\s*[{NUM}\d]+[))】\]]?$", V1),
     regex.compile(rf"^(?:精选|优秀|参考|推荐|经典)?(?:范文|材料|素材|例文|模板)\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
     regex.compile(r"^(?:NO|No|no)\s*[.．:]?\s*\d{1,3}\s*[::、.]?\s*(?P<title>.*)$", V1),
     regex.compile(rf"^[【\[](?:范文|第)?\s*[{NUM}\d]+\s*(?:篇)?[】\]]\s*(?P<title>.+)$", V1),
@@ -42,10 +43,6 @@ SALUTATION_AFTER_PREFIX = regex.compile(
 _YMD = (rf"(?:(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日"
         r"|(?P<y>\d{4})\s*(?P<sep>[.\-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d.]))")
 DATE = regex.compile(rf"^[((]?\s*(?:——|—|-)?\s*{_YMD}\s*[))]?$", V1)
-ROLES = (r"书记|副书记|县长|区长|市长|省长|州长|主任|局长|部长|主席|校长|厅长|处长|科长|镇长|乡长|院长|"
-         r"总经理|董事长|经理|委员|秘书长|理事长|会长|社长|行长|所长|站长|队长|组长|司令员|政委|馆长|总裁|负责人")
-SPEAKER = regex.compile(
-    rf"^(?:——\s*)?(?P<role>[\p{{Han}}A-Za-z、XxＸ×*]{{0,20}}?(?:{ROLES}))?\s*(?P<name>[\p{{Han}}]{{2,4}}|[XxＸ×*某]{{2,4}}|[\p{{Han}}][XxＸ×*某]{{1,2}})(?:\s*同志)?$", V1)
 TITLE_WORDS = regex.compile(
     r"(?:讲话|讲话稿|讲话范文|讲话材料|发言|发言稿|发言材料|致辞|致词|讲稿|演讲稿|演讲|报告|主持词|范文|"
     r"动员会|会议|大会|上的讲话)(?:[((][^))]{1,20}[))])?$", V1)
@@ -63,6 +60,16 @@ PAIR_TITLE = regex.compile(
     r"^(?=.*(?:讲话稿|讲话|发言稿|发言|范文|致辞)$)"
     r"(?P<a>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))和(?P<b>.+?(?:讲话稿|讲话|发言稿|发言|范文|致辞))$", V1)
 PAIR_TITLE_MAX = 80     # a heading naming two speeches is short
+# the shapes of what sites append to a page (counts, prompts, comment furniture, links)
+TAIL_CHROME = regex.compile(
+    r"发表于\s*\d|[|丨]|举报|^回复|回复$|博主回复|网友|楼主|^(?:沙发|板凳|地板|赞|分享|收藏|点赞|在看|转发)$|"
+    r"阅读\s*[\d.]+\s*万?|[\d.]+\s*万?\s*(?:赞|在看|阅读|评论|收藏|转发|下载|浏览)|扫一扫|二维码|公众号|"
+    r"https?://|www\.|\.(?:com|cn|net)\b|版权|©|ICP|备案|上一篇|下一篇|上一页|下一页|猜你喜欢|"
+    r"相关(?:文章|阅读|推荐|范文|文档|资料)|推荐阅读|热门(?:文章|推荐|范文)|喜欢此内容|发评论|写评论|评论\s*[((]|"
+    r"登录|注册|积分|VIP|下载券|点击(?:查看|下载|进入)|本文(?:由|来源|链接)|原文(?:地址|链接)", V1)
+TAIL_SHORT = 40         # a tail line shorter than this may be a site's, whatever its shape
+ANCHOR_LINES = 25       # how far below a first "paragraph" a speech's own header is looked for
+ANCHOR_PROSE = 400      # ... as long as what lies between is not the body itself
 
 
 def wrapped_title(upper: str, lower: str) -> bool:
@@ -82,6 +89,7 @@ def wrapped_title(upper: str, lower: str) -> bool:
 # what a site or a compilation puts before a title: ——, bullets, NO.1, 精选范文一:, (一) / 一、
 TITLE_DECORATION = regex.compile(
     rf"^(?:——|—|--|[◆◇★☆●○■□▲△◎※•>»]+|(?:NO|No|no)\s*[.．:]?\s*\d{{1,3}}\s*[::、.]?|"
+    rf"(?:[^::]{{0,40}}?(?:[{NUM}\d]{{1,3}}篇|[((【][^))】]{{0,8}}篇[))】])\s*)?(?:篇\s*[{NUM}\d]{{1,3}}|第\s*[{NUM}\d]{{1,3}}\s*篇)\s*[::、.]|"
     rf"(?:精选|优秀|参考|推荐|经典)?(?:范文|例文)\s*[{NUM}\d]+\s*[::、.]|"
     rf"[((][{NUM}\d]{{1,3}}[))]|[{NUM}]{{1,3}}\s*[、.．]|\d{{1,2}}\s*[、.．](?!\d))\s*", V1)
 # an entry marker that is only a bullet or an enumerator: an entry when a speech title follows it
@@ -98,7 +106,8 @@ def clean_title(title: str) -> str:
     view = fold(title)
     m = TITLE_DECORATION.match(view)
     if m and m.end() < len(view) and (is_speech_title(view[m.end():]) or view[:1] in "—-◆◇★☆●○■□▲△◎※•>»"
-                                      or view[:2].upper() == "NO" or "范文" in view[:m.end()] or "例文" in view[:m.end()]):
+                                      or view[:2].upper() == "NO" or "篇" in view[:m.end()]
+                                      or "范文" in view[:m.end()] or "例文" in view[:m.end()]):
         return title[m.end():].strip()
     return title.strip()
 
@@ -171,11 +180,18 @@ def date_and_speaker(s: str, raw: str, near_body: bool = True) -> tuple[str | No
     return (None, name) if name else None
 
 
+# a count of pieces ending a page title without brackets: 人大工作会议领导讲话稿3篇, …范文5篇
+BARE_COUNT = regex.compile(rf"(?<!第)(?:精选|优秀|通用|最新)?[{NUM}\d]{{1,3}}篇(?:精选|范文|合集)?$", V1)
+
+
 def strip_compilation(title: str) -> str:
     """The title without its compilation marker; works on full-width text too (the marker is
-    found in the folded view and cut at the same offsets)."""
+    found in the folded view and cut at the same offsets).
+
+    ``在双创工作会议上的讲话(精选五篇)`` -> ``在双创工作会议上的讲话``; ``…讲话稿3篇`` -> ``…讲话稿``
+    """
     view = fold(title)
-    m = COMPILATION.search(view)
+    m = COMPILATION.search(view) or BARE_COUNT.search(view.rstrip())
     return (title[:m.start()] + title[m.end():]).strip() if m else title.strip()
 
 
@@ -235,6 +251,7 @@ class Segmenter:
         # the same lines as written: metadata is cut from here, at the offsets found in the view
         self.raws = [raw[ln.start + len(ln.text) - len(ln.text.lstrip()):][:len(t)]
                      for ln, t in zip(lines, self.texts)]
+        self.page_title = fold(document_title or "")
         self.doc_title = strip_compilation(document_title or "")
         self.rp = rule_prefix
         self.props: list[Proposal] = []
@@ -251,7 +268,7 @@ class Segmenter:
             if t is not None:
                 marks.append((i, t))
         head = [s for s in self.texts[:(marks[0][0] + 1) if marks else 8] if s][:6]
-        compiled = any(COMPILATION.search(s) for s in head)
+        compiled = any(COMPILATION.search(s) for s in head) or bool(COMPILATION.search(self.page_title))
         if compiled or len(marks) >= 2:
             # rows of dashes or stars between entries (only where the page is a compilation)
             marks = sorted(marks + [(i, "") for i, s in enumerate(self.texts) if SEPARATOR.match(s)])
@@ -300,11 +317,16 @@ class Segmenter:
             cur.header_lines.append(first)
             cur.header.marker_title = marker
             first += 1
+        skip_to = first
         for i in range(first, end):
+            if i < skip_to:
+                continue
             s = self.texts[i]
             if cur.body_first < 0:
                 if is_body_start(s):
-                    cur.body_first = cur.body_last = i
+                    start = self._own_header_below(i, end)
+                    cur.header_lines.extend(range(i, start))
+                    cur.body_first = cur.body_last = skip_to = start
                 else:
                     cur.header_lines.append(i)
                 continue
@@ -320,6 +342,38 @@ class Segmenter:
             cur.body_last = i
         drafts.append(cur)
         return drafts
+
+    def _own_header_below(self, i: int, end: int) -> int:
+        """Where the body starting at line ``i`` really starts. Chrome the site left above a
+        speech (a long 发布时间…来源…浏览次数 line, a 简介 blurb quoting the body) passes for a
+        first paragraph; the speech's own header (its title, then date and speaker lines) then
+        stands a few lines below, above its salutation or its first paragraph. What lies above
+        that header is no body: it becomes header lines (and leaves the text)."""
+        prose = 0
+        for k in range(i + 1, min(end, i + ANCHOR_LINES)):
+            t = self.texts[k]
+            if not t:
+                continue
+            if is_speech_title(t) or STRONG_TITLE.search(t):
+                body = self._body_after_header(k, end)
+                if body is not None and (is_salutation(self.texts[body]) or SALUTATION_AFTER_PREFIX.match(
+                        self.texts[body]) or body > k + 1 or STRONG_TITLE.search(t)):
+                    return body
+            if len(t) >= 40 and ends_sentence(t) and not NOT_A_TITLE.search(t):
+                prose += len(t)
+                if prose > ANCHOR_PROSE:
+                    break
+        return i
+
+    def _body_after_header(self, k: int, end: int) -> int | None:
+        """The body start after a title at line ``k`` and its date / speaker lines, if that is
+        what follows (a second title line may continue the first)."""
+        for j in range(k + 1, min(end, k + 6)):
+            t = self.texts[j]
+            if not t or date_and_speaker(t, t) is not None or (j == k + 1 and wrapped_title(self.texts[k], t)):
+                continue
+            return j if is_body_start(t) else None
+        return None
 
     def _body_len(self, d: Draft) -> int:
         return sum(len(self.texts[k]) for k in range(d.body_first, d.body_last + 1)) if d.body_first >= 0 else 0
@@ -413,6 +467,25 @@ class Segmenter:
             return clean_title(strip_compilation(marker)) or None
         return None
 
+    def trim_trailing_chrome(self, d: Draft) -> None:
+        """What a site appends after a speech (reader comments, 阅读 2.1万 在看 126, 发表于…, share
+        and follow prompts, related lists) leaves the speech. The tail looked at is the run of
+        short or chrome-shaped lines at the end of the body; it is cut from its first
+        chrome-shaped line on, so a closing (谢谢大家!) or a colophon (the issuing office, the
+        date it was printed) before it stays, and short last lines with no chrome shape stay."""
+        k = d.body_last
+        while k > d.body_first and (len(self.texts[k]) < TAIL_SHORT or TAIL_CHROME.search(self.texts[k])
+                                    or _han_share(self.texts[k]) < 0.3):   # Processed in 0.04 second(s)
+            k -= 1
+        cut = next((j for j in range(k + 1, d.body_last + 1) if TAIL_CHROME.search(self.texts[j])), None)
+        if cut is None or cut <= d.body_first:
+            return
+        for j in range(cut, d.body_last + 1):
+            self._drop(j, "trailing-chrome")
+        d.body_last = cut - 1
+        while d.body_last > d.body_first and not self.texts[d.body_last]:
+            d.body_last -= 1
+
     def _drop(self, i: int, what: str) -> None:
         ln = self.lines[i]
         self.props.append(Proposal(ln.start, ln.stop, "", f"{self.rp}.{what}"))
@@ -432,6 +505,7 @@ def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
         seg.read_header(d)
         if d.body_first < 0:
             continue
+        seg.trim_trailing_chrome(d)
         start = lines[d.body_first].start + d.salutation_prefix
         stop = lines[d.body_last].end
         title = seg.title_of(d)
@@ -471,6 +545,10 @@ def page_title(title: str) -> str | None:
         t = t[:m.start()] + t[m.end():]
     t = t.strip()
     return t or None
+
+
+def _han_share(line: str) -> float:
+    return sum(1 for c in line if "\u4e00" <= c <= "\u9fff") / max(len(line), 1)
 
 
 def _split_pair_titles(speeches: list[SpeechDraft]) -> None:

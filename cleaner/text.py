@@ -21,6 +21,12 @@ ITEM_START = regex.compile(
 ENUMERATOR = regex.compile(ITEM_START.pattern[:-1] + r"|首先|其次|再次|最后|另外|此外|总之|同志们|各位)", regex.VERSION1)
 
 
+# a speaker line: role words (optional) and a name, or a placeholder (XXX, ×××)
+ROLES = (r"书记|副书记|县长|区长|市长|省长|州长|主任|局长|部长|主席|校长|厅长|处长|科长|镇长|乡长|院长|"
+         r"总经理|董事长|经理|委员|秘书长|理事长|会长|社长|行长|所长|站长|队长|组长|司令员|政委|馆长|总裁|负责人")
+SPEAKER = regex.compile(
+    rf"^(?:——\s*)?(?P<role>[\p{{Han}}A-Za-z、XxＸ×*]{{0,20}}?(?:{ROLES}))?\s*(?P<name>[\p{{Han}}]{{2,4}}|[XxＸ×*某]{{2,4}}|[\p{{Han}}][XxＸ×*某]{{1,2}})(?:\s*同志)?$", regex.VERSION1)
+
 # Full-width ASCII forms (，；：（）！？１２…) fold 1:1 onto their half-width forms, so every rule
 # and check is written once and sees both; offsets do not move.
 WIDTH_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}

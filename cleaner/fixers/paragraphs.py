@@ -15,7 +15,7 @@ import regex
 
 from ..engine import split_lines
 from ..provenance import Proposal
-from ..text import fold, CONTINUING, ENUMERATOR, ITEM_START, NON_INITIAL, ends_sentence
+from ..text import fold, CONTINUING, ENUMERATOR, ITEM_START, NON_INITIAL, SPEAKER, ends_sentence
 from . import fixer
 
 SPACES = regex.compile(r"[ \t\u3000]+")
@@ -24,6 +24,8 @@ SENTENCE_FINAL = "。!?!?:"
 CLOSINGS = regex.compile(r"^(?:谢谢|谢谢大家|谢谢各位|此致|敬礼|完毕|再见)[。!!]?$")
 HEADING_MAX = 60
 # a line opening with one character and a clause end goes on from the line before: 能。始终…
+LINK = regex.compile(r"https?://|www\.[a-z0-9-]+\.", regex.VERSION1 | regex.IGNORECASE)
+SYMBOLS_ONLY = regex.compile(r"^[^\p{L}\p{N}]{3,}$", regex.VERSION1)
 QUOTED = regex.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"", regex.VERSION1)
 CUT_WORD_START = regex.compile(r"^\p{Han}[。,,、;;]", regex.VERSION1)
 
@@ -99,6 +101,17 @@ def _bracketed_pair(line: str, date_start: int) -> bool:
             and not any(c in s[1:-1] for c in "(())") and len(s) <= 40)
 
 
+def _bracket_space(line: str, start: int, end: int) -> bool:
+    """A space run before a short bracketed phrase or after one, between Chinese text."""
+    left, right = line[start - 1], line[end]
+    if right in "((":
+        close = min((i for i in (line.find(")", end), line.find(")", end)) if i >= 0), default=-1)
+        return 0 < close - end <= 12 and _is_cjkish(left)
+    if left in "))":
+        return _is_cjkish(right) and max(line.rfind("(", 0, start), line.rfind("(", 0, start)) >= start - 13
+    return False
+
+
 def _space_break(sl: _SpaceLine, start: int, end: int, title: str) -> str | None:
     """What a run of spaces inside a line stands for: "\\n", "" or None (leave it).
     Runs are judged left to right (``start`` never decreases)."""
@@ -114,6 +127,8 @@ def _space_break(sl: _SpaceLine, start: int, end: int, title: str) -> str | None
         return "\n" if _is_cjkish(right) or right in "“《(" else None
     if left not in CONTINUING + ":;,;" and _is_cjkish(left) and ENUMERATOR_AT.match(line, end):
         return "\n"
+    if _bracket_space(line, start, end):
+        return ""    # 危化等行业 (领域) 安全监管: spaces around a bracket are wrap artifacts
     # the run since the last sentence end: a heading there, then a space, then its text
     hs = sl.head_start()
     if bend - hs <= HEADING_MAX and len(line) - end >= 30 and sl.last_end >= end:
@@ -177,8 +192,10 @@ def _open_quote(prev: str, nxt: str) -> bool:
 
 def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
     prev, nxt = prev_raw.strip(), next_raw.strip()
-    if not prev or not nxt:
-        return False
+    if not prev or not nxt or SYMBOLS_ONLY.match(prev) or SYMBOLS_ONLY.match(nxt):
+        return False   # a row of dashes or stars divides; it is no half of a sentence
+    if LINK.search(prev) or LINK.search(nxt):
+        return False   # a line with a web address is a site's, not half of a paragraph
     if width and len(prev_raw.rstrip()) >= width - 1 and not _indented(next_raw):
         return not ENUMERATOR.match(nxt) or not ends_sentence(prev)
     if ends_sentence(prev):
@@ -207,6 +224,7 @@ def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
     if len(prev) < 25 or (width and len(prev_raw.rstrip()) < width - 3):
         # a heading, a title, a name ends where it ends; a clause cut off after its comma does not
         return (not width and len(prev) >= 8 and not TITLE_END.search(prev)
+                and not ((m := SPEAKER.match(prev)) and m.group("role"))   # 市委副书记、市长 赵××
                 and any(c in QUOTED.sub("", prev) for c in ",,、;;"))
     return True
 
