@@ -40,9 +40,9 @@ ADDRESSEE = (r"同志们|同事们|朋友们|老师们|同学们|女士们|先�
 SALUTATION = regex.compile(rf"^(?:尊敬的|亲爱的)?[^。!?;::\s]{{0,50}}?(?:{ADDRESSEE})\s*[::]\s*$", V1)
 SALUTATION_AFTER_PREFIX = regex.compile(
     rf"^(?P<prefix>[^::。!?]{{2,30}}?)\s+(?P<sal>(?:尊敬的|亲爱的|各位)?[^。!?;::\s]{{0,40}}?(?:{ADDRESSEE})\s*[::])\s*$", V1)
-_YMD = (rf"(?:(?P<y>\d{{4}}|[{NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*日"
-        r"|(?P<y>\d{4})\s*(?P<sep>[.\-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d.]))")
-DATE = regex.compile(rf"^[((]?\s*(?:——|—|-)?\s*{_YMD}\s*[))]?$", V1)
+_YMD = (rf"(?:(?P<y>\d{{4}}|[{NUM}]{{4}})\s*+年\s*+(?P<m>\d{{1,2}}|[{NUM}]{{1,3}})\s*+月\s*+(?P<d>\d{{1,2}}|[{NUM}]{{1,3}})\s*+日"
+        r"|(?P<y>\d{4})\s*+(?P<sep>[.\-/.])\s*+(?P<m>\d{1,2})\s*+(?P=sep)\s*+(?P<d>\d{1,2})(?![\d.]))")
+DATE = regex.compile(rf"^[((]?\s*+(?:——|—|-)?\s*+{_YMD}\s*+[))]?$", V1)
 TITLE_WORDS = regex.compile(
     r"(?:讲话|讲话稿|讲话范文|讲话材料|发言|发言稿|发言材料|致辞|致词|讲稿|演讲稿|演讲|报告|主持词|范文|"
     r"动员会|会议|大会|上的讲话)(?:[((][^))]{1,20}[))])?$", V1)
@@ -50,7 +50,7 @@ NAME_STOP = regex.compile(r"各位|全体|大家|稿|摘要|节选|草案|纪要
                           r"文档|文库|下载|免费|付费|范文|网|收藏|举报|分享|阅读|积分|推荐|首页|浏览|会员|上传|"
                           r"预览|全文|目录|正文|附件|标题|作者|来源|编辑|精选|大全|热门|最新|更多|登录|注册")
 CLOSING = regex.compile(r"(?:谢谢大家|谢谢各位|谢谢|完毕)[。!!.]?$|(?:圆满成功|身体健康|工作顺利|新局面|新台阶|新贡献|万事如意)[。!!]$", V1)
-DATE_IN_LINE = regex.compile(rf"[((]?\s*{_YMD}\s*[))]?", V1)
+DATE_IN_LINE = regex.compile(rf"(?:[((]\s*+)?{_YMD}\s*+[))]?", V1)
 NOT_A_TITLE = regex.compile(r"文档价格|积分|下载|VIP|会员|付费|免费|浏览|收藏|举报|分享|上传|\d+(?:\.\d+)?\s*元|页数|格式|评论", V1)
 LATER_ITEM = regex.compile(r"^(?:[二三四五六七八九十]+[、.．]|[((][二三四五六七八九十][))]|第[二三四五六七八九十][,,、::]|[2-9][、.．](?!\d))", V1)
 DOC_PREFIX = regex.compile(r"^(?:文章标题|标题|题目|篇名)[::]\s*", V1)
@@ -63,7 +63,7 @@ PAIR_TITLE_MAX = 80     # a heading naming two speeches is short
 # the shapes of what sites append to a page (counts, prompts, comment furniture, links)
 TAIL_CHROME = regex.compile(
     r"发表于\s*\d|[|丨]|举报|^回复|回复$|博主回复|网友|楼主|^(?:沙发|板凳|地板|赞|分享|收藏|点赞|在看|转发)$|"
-    r"阅读\s*[\d.]+\s*万?|[\d.]+\s*万?\s*(?:赞|在看|阅读|评论|收藏|转发|下载|浏览)|扫一扫|二维码|公众号|"
+    r"阅读\s*+[\d.]++\s*+万?|(?<![\d.])[\d.]++\s*+万?\s*+(?:赞|在看|阅读|评论|收藏|转发|下载|浏览)|扫一扫|二维码|公众号|"
     r"https?://|www\.|\.(?:com|cn|net)\b|版权|©|ICP|备案|上一篇|下一篇|上一页|下一页|猜你喜欢|"
     r"相关(?:文章|阅读|推荐|范文|文档|资料)|推荐阅读|热门(?:文章|推荐|范文)|喜欢此内容|发评论|写评论|评论\s*[((]|"
     r"登录|注册|积分|VIP|下载券|点击(?:查看|下载|进入)|本文(?:由|来源|链接)|原文(?:地址|链接)", V1)
@@ -161,6 +161,8 @@ def date_and_speaker(s: str, raw: str, near_body: bool = True) -> tuple[str | No
     if (m := DATE.match(s)) and (iso := iso_date(m)):
         return iso, None
     lo, hi = _unbracket(s)
+    lo += len(s[lo:hi]) - len(s[lo:hi].lstrip())
+    hi = lo + len(s[lo:hi].rstrip())
     inner = s[lo:hi]
     for m in DATE_IN_LINE.finditer(inner):
         if not (m.start() == 0 or m.end() == len(inner)) or not (iso := iso_date(m)):
@@ -527,7 +529,7 @@ def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
 
 SITE_AFFIX = regex.compile(
     r"^\s*[\[【]\s*(?:转载|原创|转|推荐|精品|荐)\s*[\]】]\s*|"
-    r"\s*[-_|—–]+\s*[^-_|—–\s]{1,12}?(?:网|文库|文档|范文|范文网|吧|站|平台|图书馆|doc|Doc|DOC|\.com|\.cn|\.net)\s*$", V1)
+    r"(?<![\s\-_|—–])\s*+[-_|—–]++\s*+[^-_|—–\s]{1,12}?(?:网|文库|文档|范文|范文网|吧|站|平台|图书馆|doc|Doc|DOC|\.com|\.cn|\.net)\s*$", V1)
 
 
 def page_title(title: str) -> str | None:

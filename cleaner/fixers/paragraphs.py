@@ -26,7 +26,7 @@ HEADING_MAX = 60
 # a line opening with one character and a clause end goes on from the line before: 能。始终…
 LINK = regex.compile(r"https?://|www\.[a-z0-9-]+\.", regex.VERSION1 | regex.IGNORECASE)
 SYMBOLS_ONLY = regex.compile(r"^[^\p{L}\p{N}]{3,}$", regex.VERSION1)
-QUOTED = regex.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"", regex.VERSION1)
+QUOTED = regex.compile(r"“[^“”]*”|《[^《》]*》|\"[^\"]*\"", regex.VERSION1)
 CUT_WORD_START = regex.compile(r"^\p{Han}[。,,、;;]", regex.VERSION1)
 
 
