@@ -31,7 +31,7 @@ ENTRY_MARKERS = [
     regex.compile(rf"^篇\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
     regex.compile(rf"^篇\s*[{NUM}\d]+\s*$(?P<title>)", V1),
     regex.compile(rf"^(?P<title>[^。!?;,,]{{2,40}}?(?:稿|讲话|发言|致辞|范文|材料))\s*[((【\[]?篇\s*[{NUM}\d]+[))】\]]?$", V1),
-    regex.compile(rf"^(?:精选|优秀|参考|推荐|经典)?(?:范文|材料|素材|例文|模板)\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
+    regex.compile(rf"^(?:精选|优秀|参考|推荐|经典)?(?:范文|材料|素材|例文|模板|讲话稿|讲话|发言稿|演讲稿|致辞)\s*[{NUM}\d]+\s*[::、.]\s*(?P<title>.*)$", V1),
     regex.compile(r"^(?:NO|No|no)\s*[.．:]?\s*\d{1,3}\s*[::、.]?\s*(?P<title>.*)$", V1),
     regex.compile(rf"^[【\[](?:范文|第)?\s*[{NUM}\d]+\s*(?:篇)?[】\]]\s*(?P<title>.+)$", V1),
 ]
@@ -66,10 +66,13 @@ TAIL_CHROME = regex.compile(
     r"阅读\s*+[\d.]++\s*+万?|(?<![\d.])[\d.]++\s*+万?\s*+(?:赞|在看|阅读|评论|收藏|转发|下载|浏览)|扫一扫|二维码|公众号|"
     r"https?://|www\.|\.(?:com|cn|net)\b|版权|©|ICP|备案|上一篇|下一篇|上一页|下一页|猜你喜欢|"
     r"相关(?:文章|阅读|推荐|范文|文档|资料)|推荐阅读|热门(?:文章|推荐|范文)|喜欢此内容|发评论|写评论|评论\s*[((]|"
-    r"登录|注册|积分|VIP|下载券|点击(?:查看|下载|进入)|本文(?:由|来源|链接)|原文(?:地址|链接)", V1)
+    r"登录|注册|积分|VIP|下载券|点击(?:查看|下载|进入)|本文(?:由|来源|链接|源自)|原文(?:地址|链接)|"
+    r"回复\s*赞|条评论|展开全文|举报/反馈|^广告$|立即查看|网友评论|只代表网友观点|与本站立场无关|技术支持[::]|"
+    r"流转记录|【(?:打印|关闭|返回|导出)|还能输入\d+字|本站(?:为|只是|所有|不|仅|部分)|侵权|用户上传|C2C|"
+    r"^--\s*$|^[_=\-—*]{10,}$|电话[::]\s*\+?[\d-]{7,}|[Ee]-?mail|邮箱|Yahoo|Outlook", V1)
 TAIL_SHORT = 40         # a tail line shorter than this may be a site's, whatever its shape
 ANCHOR_LINES = 25       # how far below a first "paragraph" a speech's own header is looked for
-ANCHOR_PROSE = 400      # ... as long as what lies between is not the body itself
+ANCHOR_PROSE = 250      # ... as long as what lies between is not the body itself
 
 
 def wrapped_title(upper: str, lower: str) -> bool:
@@ -90,7 +93,7 @@ def wrapped_title(upper: str, lower: str) -> bool:
 TITLE_DECORATION = regex.compile(
     rf"^(?:——|—|--|[◆◇★☆●○■□▲△◎※•>»]+|(?:NO|No|no)\s*[.．:]?\s*\d{{1,3}}\s*[::、.]?|"
     rf"(?:[^::]{{0,40}}?(?:[{NUM}\d]{{1,3}}篇|[((【][^))】]{{0,8}}篇[))】])\s*)?(?:篇\s*[{NUM}\d]{{1,3}}|第\s*[{NUM}\d]{{1,3}}\s*篇)\s*[::、.]|"
-    rf"(?:精选|优秀|参考|推荐|经典)?(?:范文|例文)\s*[{NUM}\d]+\s*[::、.]|"
+    rf"(?:精选|优秀|参考|推荐|经典)?(?:范文|例文|讲话稿|讲话|发言稿|演讲稿|致辞)\s*[{NUM}\d]+\s*[::、.]|"
     rf"[((][{NUM}\d]{{1,3}}[))]|[{NUM}]{{1,3}}\s*[、.．]|\d{{1,2}}\s*[、.．](?!\d))\s*", V1)
 # an entry marker that is only a bullet or an enumerator: an entry when a speech title follows it
 BULLET_ENTRY = regex.compile(
@@ -107,7 +110,7 @@ def clean_title(title: str) -> str:
     m = TITLE_DECORATION.match(view)
     if m and m.end() < len(view) and (is_speech_title(view[m.end():]) or view[:1] in "—-◆◇★☆●○■□▲△◎※•>»"
                                       or view[:2].upper() == "NO" or "篇" in view[:m.end()]
-                                      or "范文" in view[:m.end()] or "例文" in view[:m.end()]):
+                                      or any(w in view[:m.end()] for w in ("范文", "例文", "讲话", "发言", "演讲", "致辞"))):
         return title[m.end():].strip()
     return title.strip()
 
@@ -351,15 +354,21 @@ class Segmenter:
         first paragraph; the speech's own header (its title, then date and speaker lines) then
         stands a few lines below, above its salutation or its first paragraph. What lies above
         that header is no body: it becomes header lines (and leaves the text)."""
+        if is_salutation(self.texts[i]) or SALUTATION_AFTER_PREFIX.match(self.texts[i]):
+            return i    # 同志们: opens a body; whatever follows is the speech
         prose = 0
         for k in range(i + 1, min(end, i + ANCHOR_LINES)):
             t = self.texts[k]
             if not t:
                 continue
+            if CLOSING.search(t):
+                break   # a speech ended here: what follows is another one
             if is_speech_title(t) or STRONG_TITLE.search(t):
                 body = self._body_after_header(k, end)
-                if body is not None and (is_salutation(self.texts[body]) or SALUTATION_AFTER_PREFIX.match(
-                        self.texts[body]) or body > k + 1 or STRONG_TITLE.search(t)):
+                saluted = body is not None and (is_salutation(self.texts[body])
+                                                or bool(SALUTATION_AFTER_PREFIX.match(self.texts[body])))
+                # past sentences (a blurb, or a short speech?) only a salutation proves a new start
+                if body is not None and (saluted or (not prose and (body > k + 1 or STRONG_TITLE.search(t)))):
                     return body
             if len(t) >= 40 and ends_sentence(t) and not NOT_A_TITLE.search(t):
                 prose += len(t)
@@ -408,6 +417,10 @@ class Segmenter:
             new.header_lines.insert(0, k)
             prev.body_last = k - 1
             k -= 1
+        k = prev.body_last
+        if k > prev.body_first and k == i - 1 and wrapped_title(self.texts[k], self.texts[i]):
+            new.header_lines.insert(0, k)   # 在XX区…综合治理 / 动员大会上的讲话: the title's first half
+            prev.body_last = k - 1
 
     # -- headers -------------------------------------------------------------------------
     def read_header(self, d: Draft) -> None:
@@ -424,7 +437,7 @@ class Segmenter:
             facts = date_and_speaker(s, self.raws[i], near_body)
             if facts is not None:
                 date, speaker = facts
-                h.date = h.date or date
+                h.date = date or h.date     # the date nearest the body is the speech's
                 h.speaker = h.speaker or speaker
                 self._drop(i, "header.date" if date else "header.speaker")
                 continue
@@ -480,10 +493,15 @@ class Segmenter:
                                     or _han_share(self.texts[k]) < 0.3):   # Processed in 0.04 second(s)
             k -= 1
         cut = next((j for j in range(k + 1, d.body_last + 1) if TAIL_CHROME.search(self.texts[j])), None)
-        if cut is None or cut <= d.body_first:
+        if k == d.body_first and TAIL_CHROME.search(self.texts[k]):
+            cut = k     # nothing but the site's: 网友评论:(只显示最新10条…) under a related title
+        if cut is None or cut < d.body_first:
             return
         for j in range(cut, d.body_last + 1):
             self._drop(j, "trailing-chrome")
+        if cut == d.body_first:
+            d.body_first = d.body_last = -1
+            return
         d.body_last = cut - 1
         while d.body_last > d.body_first and not self.texts[d.body_last]:
             d.body_last -= 1
@@ -508,6 +526,8 @@ def segment_text(text: str, document_title: str, rule_prefix: str = "segment",
         if d.body_first < 0:
             continue
         seg.trim_trailing_chrome(d)
+        if d.body_first < 0:
+            continue
         start = lines[d.body_first].start + d.salutation_prefix
         stop = lines[d.body_last].end
         title = seg.title_of(d)

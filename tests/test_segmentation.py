@@ -52,6 +52,7 @@ def _gold_paragraphs():
 # A paragraph that stops mid-sentence (001's "…有没有", cut short by the site) is exactly what a
 # page break looks like, and the join rule is right to join it; it is not "clean text" here.
 PARAS = [p for p in _gold_paragraphs() if ends_sentence(p) or len(p) < 25 or (ITEM_START.match(p) and len(p) <= 60)]
+DISTINCT_PARAS = sorted(set(PARAS))
 REPAIRS = [r for r in RULES.rules if r.stage not in ("segment", "dedupe", "chrome") and r.kind != "part"]
 
 
@@ -62,7 +63,8 @@ def test_repairs_leave_clean_text_alone(seed, n):
     end up next to paragraphs of another speech) pass every repair rule unchanged."""
     rnd = random.Random(seed)
     start = rnd.randrange(len(PARAS))
-    text = "\n".join(PARAS[start:start + n]) if rnd.random() < 0.5 else "\n".join(rnd.sample(PARAS, n))
+    # distinct texts: two speeches' identical 同志们: lines side by side are a repetition, not clean text
+    text = "\n".join(PARAS[start:start + n]) if rnd.random() < 0.5 else "\n".join(rnd.sample(DISTINCT_PARAS, n))
     for rule in REPAIRS:
         out, props = run_rule_alone(rule, text, rules=RULES)
         assert out == text, f"{rule.id} changed clean text: {props[:2]}"
@@ -150,3 +152,39 @@ def test_rows_of_dashes_separate_the_entries_of_a_compilation():
     assert [t for t, *_ in got] == ["在学校动员大会上的讲话", None, "在全区创卫工作会议上的讲话"]
     assert got[1][3].startswith("6月29日")
     assert all("---" not in sp.text and "***" not in sp.text for sp in clean_text(page).speeches)
+
+
+def test_the_date_nearest_the_body_is_the_speechs_and_a_site_clock_is_not():
+    page = (f"沙河镇人民政府\n2024年3月4日 星期一 | 无障碍浏览\n在全镇创先争优活动动员大会上的讲话\n"
+            f"镇党委书记 周建国同志\n(2010年6月8日)\n同志们:\n{BODY}\n")
+    assert _meta(page) == [("在全镇创先争优活动动员大会上的讲话", "周建国", "2010-06-08", "同志们:")]
+
+
+def test_a_comment_box_under_a_related_title_is_no_speech():
+    page = (f"在局系统双创工作会议上的讲话\n同志们:\n{BODY}\n{BODY2}\n谢谢大家!\n"
+            f"县委副书记在城市管理工作会议上的讲话\n网友评论:(只显示最新10条。评论内容只代表网友观点,与本站立场无关!)\n")
+    result = clean_text(page)
+    assert [sp.title for sp in result.speeches] == ["在局系统双创工作会议上的讲话"]
+    assert result.speeches[0].text.endswith("谢谢大家!")
+    assert any(e.rule == "segment.trailing-chrome" for e in result.edits)
+
+
+def test_a_wrapped_title_after_a_speech_goes_with_the_next_speech():
+    page = (f"城市创建工作领导讲话选编(2篇)\n在全区创卫工作会议上的讲话\n同志们:\n{BODY}\n{BODY2}\n谢谢大家!\n"
+            f"在XX区“创卫总结表彰”暨城乡环境综合治理\n动员大会上的讲话\n区委书记 XXX\n(2010年2月26日)\n同志们:\n{BODY3}\n")
+    assert _meta(page) == [("在全区创卫工作会议上的讲话", None, None, "同志们:"),
+                           ("在XX区“创卫总结表彰”暨城乡环境综合治理动员大会上的讲话", "XXX", "2010-02-26", "同志们:")]
+
+
+def test_titled_entry_markers_lose_their_marker():
+    page = (f"公司讲话稿(3篇)\n讲话稿一:在公司质量管理工作会议上的讲话\n同志们:\n{BODY}\n"
+            f"讲话稿二:在公司安全生产工作会议上的讲话\n同志们:\n{BODY2}\n")
+    assert [t for t, *_ in _meta(page)] == ["在公司质量管理工作会议上的讲话", "在公司安全生产工作会议上的讲话"]
+
+
+def test_a_short_speech_without_salutation_is_not_taken_for_chrome_above_the_next():
+    page = (f"讲话稿(2篇)\n在学校动员大会上的讲话\n{BODY}\n{BODY2}\n"
+            f"在全区创卫工作会议上的讲话\n(2010年2月26日)\n{BODY3}\n")
+    got = _meta(page)
+    assert [t for t, *_ in got] == ["在学校动员大会上的讲话", "在全区创卫工作会议上的讲话"]
+    assert got[0][3] == BODY

@@ -11,7 +11,8 @@ from ..text import ITEM_START, NON_INITIAL, ends_sentence, fold
 from . import fixer
 
 # a number that is the quantity of something, not a page number
-QUANTITY_AFTER = "年月日号%%.．、,,::个位名人项条次万亿元岁届期批家所户座公里米亩吨天周小分秒倍页级点层栋"
+QUANTITY_AFTER = ("年月日号%%.．、,,::个位名人项条次万亿元岁届期批家所户座公里米亩吨天周小分秒倍页级点层栋"
+                  "块张份册台辆艘套幢件笔篇株棵匹")
 LEAD_NUMBER = regex.compile(rf"^(\d{{1,3}})(?:\s+|(?=\p{{Han}}))(?![{QUANTITY_AFTER}])", regex.VERSION1)
 TRAIL_NUMBER = regex.compile(r"(?<=\p{Han}|[,、])\s+(\d{1,3})$", regex.VERSION1)
 # a page number printed after the last sentence of a page (the text is width-folded: 。!?; and
@@ -67,6 +68,8 @@ def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
         if not m or len(body) <= m.end() or k == 0:
             continue
         rest = body[m.end():]
+        if lines[k - 1].text.rstrip()[-1:].isdigit():
+            continue    # 宣传牌近10 / 0块: a number the wrap cut in two
         after_break = not ends_sentence(lines[k - 1].text)
         # after a finished sentence a number is a page number only when it plainly stands apart
         # from what follows: a paragraph it is glued to, or an item heading after a space

@@ -15,7 +15,7 @@ import regex
 
 from ..engine import split_lines
 from ..provenance import Proposal
-from ..text import fold, CONTINUING, ENUMERATOR, ITEM_START, NON_INITIAL, SPEAKER, ends_sentence
+from ..text import fold, CONTINUING, ENUMERATOR, ITEM_START, NON_INITIAL, SPEAKER, ends_sentence, is_han
 from . import fixer
 
 SPACES = regex.compile(r"[ \t\u3000]+")
@@ -27,7 +27,7 @@ HEADING_MAX = 60
 LINK = regex.compile(r"https?://|www\.[a-z0-9-]+\.", regex.VERSION1 | regex.IGNORECASE)
 SYMBOLS_ONLY = regex.compile(r"^[^\p{L}\p{N}]{3,}$", regex.VERSION1)
 QUOTED = regex.compile(r"“[^“”]*”|《[^《》]*》|\"[^\"]*\"", regex.VERSION1)
-CUT_WORD_START = regex.compile(r"^\p{Han}[。,,、;;]", regex.VERSION1)
+CUT_WORD_START = regex.compile(r"^\p{Han}[。,,]", regex.VERSION1)
 
 
 TITLE_END = regex.compile(r"(?:讲话|讲话稿|发言|发言稿|致辞|讲稿|演讲稿|报告|主持词|范文)(?:[((][^))]{1,12}[))])?$", regex.VERSION1)
@@ -123,6 +123,8 @@ def _space_break(sl: _SpaceLine, start: int, end: int, title: str) -> str | None
         return "\n"  # a header run into the salutation: 县委书记 XXX 同志们:
     if bend <= 80 and (m := HEADER_DATE_END.search(line[:bend])) and not _bracketed_pair(line, m.start()):
         return "\n"  # (2008年10月10日) 县委书记 …
+    if left == "." and start >= 2 and is_han(line[start - 2]) and is_han(right):
+        return "\n"  # 特色工作. 在这次大会上: a period typed as "." ends the sentence like 。
     if left in SENTENCE_FINAL or (left in "”’」』" and bend > 1 and line[bend - 2] in SENTENCE_FINAL):
         return "\n" if _is_cjkish(right) or right in "“《(" else None
     if left not in CONTINUING + ":;,;" and _is_cjkish(left) and ENUMERATOR_AT.match(line, end):
@@ -215,12 +217,12 @@ def should_join(prev_raw: str, next_raw: str, width: int | None) -> bool:
         return False  # titles, dates and names stand on their own lines
     if prev[-1] in ",、,;;":
         return True
+    if CUT_WORD_START.match(nxt) or (len(nxt) <= 6 and nxt.endswith("。")):
+        return True   # 要提高工作效 / 能。始终…, …上注重 / 规范性。: no paragraph is a clause that short
     if ITEM_START.match(prev) and len(prev) <= HEADING_MAX and not any(c in prev for c in "。!?!?"):
         return False  # a numbered heading
     if prev[-1] in "“‘「『(《【":
         return True
-    if CUT_WORD_START.match(nxt):
-        return True   # 要提高工作效 / 能。始终坚持…: no paragraph opens with a one-character sentence
     if len(prev) < 25 or (width and len(prev_raw.rstrip()) < width - 3):
         # a heading, a title, a name ends where it ends; a clause cut off after its comma does not
         return (not width and len(prev) >= 8 and not TITLE_END.search(prev)
