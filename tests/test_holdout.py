@@ -1,4 +1,4 @@
-"""The held-out test pages (fixtures/holdout/{sites,damage,compilations}/, see its README.md).
+"""The held-out test pages (fixtures/holdout/{sites,damage,compilations,mixed}/, see its README.md).
 
 Written by testers who did not see the cleaner's code, from the reviewed gold texts; now also
 regression fixtures.
@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT = ROOT / "fixtures" / "holdout"
 GOLD = ROOT / "fixtures" / "gold"
-FOLDERS = ("sites", "damage", "compilations")
+FOLDERS = ("sites", "damage", "compilations", "mixed")
 HAND_WRITTEN = {"make.py", "README.md"}          # in a folder, not written by its make.py
 DOC_KEYS = {"title", "published", "author", "uploader", "source", "doc_id", "format", "pages", "size"}
 SPEECH_KEYS = {"title", "speaker", "date", "text", "duplicate_of"}
@@ -153,7 +153,7 @@ def _rows(report: dict) -> str:
 
 @pytest.fixture(scope="module")
 def evaluations():
-    """Run tools/evaluate.py on the three folders at once (each cleaner run takes seconds)."""
+    """Run tools/evaluate.py on all folders at once (each cleaner run takes seconds)."""
     cmd0 = [sys.executable, str(ROOT / "tools" / "evaluate.py")]
     bars = [x for k, v in BARS.items() for x in ("--min", f"{k}={v}")]
     procs = {f: subprocess.Popen(cmd0 + [str(HOLDOUT / f), "--json"] + bars, cwd=ROOT, text=True,

@@ -52,14 +52,40 @@ def gold_sources(gold_dir: Path) -> dict[str, Path]:
     return out
 
 
+def _undo_cp1252(text: str) -> bytes:
+    """The bytes a cp1252 reading turned into ``text`` (its five undefined bytes read as C1 controls)."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            out.append(ord(ch))     # U+0081, U+008D, U+008F, U+0090, U+009D
+    return bytes(out)
+
+
 def decode_with_manifest(data: bytes, info: dict) -> str:
-    """Decode one generated page as tools/make_variants.py wrote it."""
-    if info.get("double_encoded"):
+    """Decode one generated page as its generator wrote it (tools/make_variants.py, the
+    fixtures/holdout generators): ``encoding`` a codec name (or "codec, notes"), ``double_encoded``
+    true (Latin-1) or "cp1252", or a ``mojibake`` note naming windows-1252."""
+    double = info.get("double_encoded")
+    notes = str(info.get("mojibake", "")) + " ".join(map(str, info.get("damage", [])))
+    if not double and ("windows-1252" in notes or ("whole page double-encoded" in notes and "cp1252" in notes)):
+        double = "cp1252"
+    if double == "cp1252":
+        text = _undo_cp1252(data.decode("utf-8")).decode("utf-8")
+    elif double:
         text = data.decode("utf-8").encode("latin-1").decode("utf-8")
     else:
-        enc = info.get("encoding", "utf-8")
-        enc = {"utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(enc, enc)
-        text = data.decode(enc)
+        label = str(info.get("encoding", "utf-8")).lower()
+        m = re.search(r"utf-?8-sig|utf-?8|utf-?16-?(?:le|be)?|gb18030|gbk|big5|cp1252|latin-1", label)
+        enc = m.group().replace("utf16", "utf-16").replace("utf8", "utf-8") if m else "utf-8"
+        enc = enc.replace("16le", "16-le").replace("16be", "16-be")
+        if enc.startswith("utf-16") and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            enc = "utf-16"          # the BOM says which
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:   # a page damaged on purpose with a few bad bytes
+            text = data.decode(enc, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
@@ -158,8 +184,9 @@ def main(argv=None) -> int:
         for s in sources:
             data = (raw_dir / s).read_bytes()
             (inp / s).write_bytes(data)
-            if s in manifest:
-                text = decode_with_manifest(data, manifest[s])
+            info = manifest.get(s, manifest.get(s.removesuffix(".txt")))
+            if isinstance(info, dict):
+                text = decode_with_manifest(data, info)
                 (raw_for_score / s).write_text(text, encoding="utf-8", newline="")
             else:
                 (raw_for_score / s).write_bytes(data)
