@@ -140,17 +140,26 @@ class _Probe:
                     owners[lit] = owners.get(lit, 0) | (1 << i)
         # the standard library's engine: on a plain alternation of literals it is much faster
         self.pattern = re.compile("|".join(map(re.escape, literals))) if literals else None
-        self._mask = {found: self._reach(found, owners) for found in literals}
+        # rules whose literals begin with a given string: the literals a match may run into
+        starting: dict[str, int] = {}
+        for lit, m in owners.items():
+            for k in range(1, len(lit) + 1):
+                starting[lit[:k]] = starting.get(lit[:k], 0) | m
+        self._mask = {found: self._reach(found, owners, starting) for found in literals}
         self._by_mask: dict[int, list[Rule]] = {}
 
     @staticmethod
-    def _reach(found: str, owners: dict[str, int]) -> int:
-        """The rules with a literal that may be present where ``found`` matched."""
+    def _reach(found: str, owners: dict[str, int], starting: dict[str, int]) -> int:
+        """The rules with a literal that may be present where ``found`` matched: one inside
+        ``found`` (at any offset), or one that starts inside it and runs on past its end. Found
+        by lookups, not by comparing every pair of literals (the catalog has hundreds)."""
         mask = 0
-        for lit, m in owners.items():
-            if found.startswith(lit) or any(
-                    lit.startswith(found[j:]) or found[j:].startswith(lit) for j in range(1, len(found))):
-                mask |= m
+        n = len(found)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                mask |= owners.get(found[i:j], 0)
+            if i:
+                mask |= starting.get(found[i:], 0)
         return mask
 
     def lines_hit(self, text: str, lines: list[Line]) -> set[int]:

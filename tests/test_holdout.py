@@ -1,4 +1,4 @@
-"""The held-out test pages (fixtures/holdout/{sites,damage,compilations,mixed}/, see its README.md).
+"""The held-out test pages (fixtures/holdout/{sites,damage,compilations,mixed,blind2}/, see its README.md).
 
 Written by testers who did not see the cleaner's code, from the reviewed gold texts; now also
 regression fixtures.
@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT = ROOT / "fixtures" / "holdout"
 GOLD = ROOT / "fixtures" / "gold"
-FOLDERS = ("sites", "damage", "compilations", "mixed")
+FOLDERS = ("sites", "damage", "compilations", "mixed", "blind2")
 HAND_WRITTEN = {"make.py", "README.md"}          # in a folder, not written by its make.py
 DOC_KEYS = {"title", "published", "author", "uploader", "source", "doc_id", "format", "pages", "size"}
 SPEECH_KEYS = {"title", "speaker", "date", "text", "duplicate_of"}

@@ -37,12 +37,15 @@ def _stage_rule_lists():
     from cleaner.rules import STAGES
     rules = load_rules()
     sites = ["unknown"] + [s.key for s in rules.sites]
+    seen = set()
     for stage in STAGES:
         for site in sites:
             data = rules.for_stage(stage, site)
             for kinds in (("line",), ("inline", "table")):
                 chosen = [r for r in data if r.kind in kinds]
-                if chosen:
+                key = tuple(map(id, chosen))
+                if chosen and key not in seen:   # most sites add nothing outside the chrome stage
+                    seen.add(key)
                     yield chosen, kinds
 
 
@@ -64,13 +67,22 @@ def test_probe_candidates_hold_every_rule_whose_literals_occur():
     from cleaner.engine import _gate, _line_literals, _probe, split_lines
     lines = _lines_to_probe()
     text = "\n".join(lines)
+    every = load_rules().rules
+    present: dict[tuple, set] = {}     # (gate, view) -> ids of the rules one of whose literals is in it
+
+    def needed(gate, r, view: str) -> bool:
+        key = (gate, view)
+        if key not in present:
+            present[key] = {id(q) for q in every if gate(q) is None or any(lit in view for lit in gate(q))}
+        return id(r) in present[key]
+
     for rules, kinds in _stage_rule_lists():
         gate = _line_literals if kinds == ("line",) else _gate
         probe = _probe(rules, gate)
         hit = probe.lines_hit(text, split_lines(text))
         for i, line in enumerate(lines):
             for view in (line, line.strip()):
-                expected = [r for r in rules if gate(r) is None or any(lit in view for lit in gate(r))]
+                expected = [r for r in rules if needed(gate, r, view)]
                 got = probe.candidates(view) if i in hit else probe.free
                 assert set(map(id, expected)) <= set(map(id, got)), (view, kinds)
                 order = [rules.index(r) for r in got]
