@@ -138,8 +138,9 @@ class _Probe:
             for lit in g or ():
                 if "\n" not in lit:
                     owners[lit] = owners.get(lit, 0) | (1 << i)
-        # the standard library's engine: on a plain alternation of literals it is much faster
-        self.pattern = re.compile("|".join(map(re.escape, literals))) if literals else None
+        # the standard library's engine, on the literals folded into a trie: at each position
+        # one branch per distinct next character, so the scan does not try every literal
+        self.pattern = re.compile(_trie_pattern(literals)) if literals else None
         # rules whose literals begin with a given string: the literals a match may run into
         starting: dict[str, int] = {}
         for lit, m in owners.items():
@@ -162,30 +163,61 @@ class _Probe:
                 mask |= starting.get(found[i:], 0)
         return mask
 
-    def lines_hit(self, text: str, lines: list[Line]) -> set[int]:
+    def lines_hit(self, text: str, lines: list[Line]) -> dict[int, int]:
+        """The lines holding a literal, each with the mask of the rules that may match it
+        (one scan of the whole text; literals hold no newline, so no match crosses lines)."""
         if self.pattern is None:
-            return set()
+            return {}
         starts = [line.start for line in lines] if len(lines) > 1 else [0]
-        hit: set[int] = set()
-        last_line_end = -1
+        hit: dict[int, int] = {}
+        masks = self._mask
+        i, line_end, mask = -1, -1, 0
         for m in self.pattern.finditer(text):
-            if m.start() <= last_line_end:  # this line is already known
-                continue
-            i = bisect_right(starts, m.start()) - 1
-            hit.add(i)
-            last_line_end = lines[i].end
+            if m.start() > line_end:
+                if i >= 0:
+                    hit[i] = mask
+                i = bisect_right(starts, m.start()) - 1
+                line_end, mask = lines[i].end, self._free_mask
+            mask |= masks[m.group()]
+        if i >= 0:
+            hit[i] = mask
         return hit
 
-    def candidates(self, line: str) -> list[Rule]:
-        """The rules that may match ``line`` (a superset of those whose literals occur in it,
-        and a small one), in catalog order."""
-        mask = self._free_mask
-        for found in self.pattern.findall(line):
-            mask |= self._mask[found]
+    def candidates(self, mask: int) -> list[Rule]:
+        """The rules of ``mask`` (from :meth:`lines_hit`): a superset of those whose literals
+        occur in the line, and a small one, in catalog order."""
         rules = self._by_mask.get(mask)
         if rules is None:
             rules = self._by_mask[mask] = [r for i, r in enumerate(self.rules) if mask >> i & 1]
         return rules
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression matching the same strings as the alternation of ``words``,
+    longest first (``ab|a`` and ``a(?:b)?`` find the same matches), with shared prefixes
+    factored out.
+
+    >>> _trie_pattern(["ab", "ac", "a"])
+    'a(?:b|c)?'
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:   # no word ends here
+            return body
+        grouped = len(branches) > 1 or len(body) == 1
+        return (body if grouped else "(?:" + body + ")") + "?"
+
+    return build(trie)
 
 
 _PROBES: dict[tuple, _Probe] = {}
@@ -230,7 +262,7 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
     longest = max((r.max_len or 10**9 for r in line_rules), default=0)
     for i, line in enumerate(lines):
         stripped = line.text.strip()
-        candidates = line_probe.candidates(stripped) if i in line_hits else line_probe.free
+        candidates = line_probe.candidates(line_hits[i]) if i in line_hits else line_probe.free
         if i in claimed:  # inside a zone or block: still read the facts it states, in page order
             for rule in candidates:
                 if rule.action == "extract" and (m := _line_matches(rule, lines, i, stripped)):
@@ -262,7 +294,7 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
             claimed[i] = rule.id
             break
         else:
-            for rule in (inline_probe.candidates(line.text) if i in inline_hits else inline_probe.free):
+            for rule in (inline_probe.candidates(inline_hits[i]) if i in inline_hits else inline_probe.free):
                 gate = inline_probe.need[id(rule)]
                 if gate is None or any(c in line.text for c in gate):
                     props.extend(_inline(rule, line, raw))

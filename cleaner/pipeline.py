@@ -89,10 +89,12 @@ def run(text: str, *, source: str = "<text>", rules: RuleSet | None = None,
     rules = rules or load_rules()
     page = Page(text, fold=fold)
     ctx = Context(text=page.folded, rules=rules, options=options or Options(), raw=text)
-    ctx.site = detect_site(ctx.text, rules)
+    ctx.site = "unknown"
     counts: Counter = Counter()
     for stage in STAGES:
-        if stage == "chrome":  # the site shows best once the text is decoded and simplified
+        # the site shows best once the text is decoded and simplified; earlier stages ask only
+        # when some site has rules of its own there
+        if stage == "chrome" or (ctx.site == "unknown" and rules.site_matters(stage)):
             ctx.site = detect_site(ctx.text, rules)
         for batch in _batches(rules.for_stage(stage, ctx.site)):
             props: list[Proposal] = batch(ctx)

@@ -16,7 +16,9 @@ from operator import attrgetter, sub
 from typing import Iterable, Sequence
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass pays an object.__setattr__ per field on every construction,
+# and pages make tens of thousands of these. Treat them as immutable all the same.
+@dataclass(slots=True, unsafe_hash=True)
 class Edit:
     """A change to the decoded source: ``source[start:end]`` (== ``old``) became ``new``."""
 
@@ -34,7 +36,7 @@ class Edit:
         return d
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Proposal:
     """A stage's proposed change, in coordinates of the text the stage was shown."""
 
@@ -183,6 +185,10 @@ class Page:
             if k < n and starts[k] + off < re_:  # a copy cut by the region end
                 off = re_ - starts[k]
             src_end = self._src_at(k, re_, starts) if re_ > rs else src_start
+            if len(group) == 1 and group[0].start == rs and group[0].end == re_:
+                p = group[0]   # the usual case: a proposal that cuts into no earlier edit
+                _push(out, _Piece(src_start, src_end, p.new, p.rule, p.note))
+                continue
             old = self._text[rs:re_]
             new_text, pos = [], 0
             for p in group:

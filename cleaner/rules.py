@@ -110,11 +110,26 @@ class RuleSet:
                 return r
         raise KeyError(rule_id)
 
+    _by_stage: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+
     def for_stage(self, stage: str, site: str) -> list[Rule]:
         """A stage's rules for a site: the site's own first (they refine what generic rules
-        would take), then the generic ones, each in catalog order. Parts do not run alone."""
-        return [r for r in self.rules if r.stage == stage and r.scope == site and r.kind != "part"] + \
-               [r for r in self.rules if r.stage == stage and r.scope == "generic" and r.kind != "part"]
+        would take), then the generic ones, each in catalog order. Parts do not run alone.
+        (Callers must not mutate the list: it is kept for the next page.)"""
+        key = (stage, site)
+        found = self._by_stage.get(key)
+        if found is None:
+            found = self._by_stage[key] = (
+                [r for r in self.rules if r.stage == stage and r.scope == site and r.kind != "part"]
+                + [r for r in self.rules if r.stage == stage and r.scope == "generic" and r.kind != "part"])
+        return found
+
+    def site_matters(self, stage: str) -> bool:
+        """Whether any site family has rules of its own in ``stage``."""
+        key = ("site_matters", stage)
+        if key not in self._by_stage:
+            self._by_stage[key] = any(r.stage == stage and r.scope != "generic" for r in self.rules)
+        return self._by_stage[key]
 
 
 def _compile(pattern: str | None, where: str):

@@ -62,8 +62,9 @@ def _lines_to_probe() -> list[str]:
 
 
 def test_probe_candidates_hold_every_rule_whose_literals_occur():
-    """engine._Probe (one non-overlapping scan) never leaves out a rule one of whose literals
-    occurs in the line, keeps the catalog order, and the whole-text pass misses no line."""
+    """engine._Probe (one non-overlapping scan of the whole text, over a trie of the literals)
+    never leaves out a rule one of whose literals occurs in the line (or in the line stripped),
+    keeps the catalog order, and misses no line."""
     from cleaner.engine import _gate, _line_literals, _probe, split_lines
     lines = _lines_to_probe()
     text = "\n".join(lines)
@@ -81,9 +82,26 @@ def test_probe_candidates_hold_every_rule_whose_literals_occur():
         probe = _probe(rules, gate)
         hit = probe.lines_hit(text, split_lines(text))
         for i, line in enumerate(lines):
+            got = probe.candidates(hit[i]) if i in hit else probe.free
             for view in (line, line.strip()):
                 expected = [r for r in rules if needed(gate, r, view)]
-                got = probe.candidates(view) if i in hit else probe.free
                 assert set(map(id, expected)) <= set(map(id, got)), (view, kinds)
                 order = [rules.index(r) for r in got]
                 assert order == sorted(order), (view, kinds)
+
+
+def test_trie_pattern_finds_what_the_longest_first_alternation_finds():
+    import random
+    import re
+
+    from cleaner.engine import _trie_pattern
+    rng = random.Random(7)
+    for _ in range(300):
+        words = sorted({"".join(rng.choice("ab.讲话") for _ in range(rng.randint(1, 4)))
+                        for _ in range(rng.randint(1, 12))}, key=len, reverse=True)
+        flat = re.compile("|".join(map(re.escape, words)))
+        trie = re.compile(_trie_pattern(words))
+        for _ in range(20):
+            text = "".join(rng.choice("ab.讲话x") for _ in range(30))
+            assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], (words, text)
+    assert _trie_pattern(["ab", "ac", "a"]) == "a(?:b|c)?"
