@@ -8,17 +8,20 @@ decoder returns it as decoded and the ``repair.mojibake.*`` fixers
 (:mod:`cleaner.fixers.encoding`) repair it as ordinary, attributed edits.
 
 Supported: UTF-8 (with a BOM: ``utf-8-sig``), UTF-16 with a BOM (``utf-16``) and without one
-when the NUL bytes clearly alternate (``utf-16-le`` / ``utf-16-be``), UTF-32 with a BOM,
-GBK/GB18030 (``gb18030``) and Big5 (``big5``, or ``big5hkscs`` when plain Big5 fails).
+when the NUL bytes clearly alternate (``utf-16-le`` / ``utf-16-be``), UTF-32 with a BOM
+(``utf-32``) and without one (``utf-32-le`` / ``utf-32-be``), GBK/GB18030 (``gb18030``), Big5
+(``big5``, or ``big5hkscs`` when plain Big5 fails) and HZ (``hz``, 7-bit GB2312 of old e-mail
+and Usenet archives, which is valid ASCII).
 
 How the choice is made, cheapest first:
 
 1. empty input is ``""`` in ``utf-8``; known binary formats (PDF, ZIP/Office, PNG, JPEG,
    GIF, OLE, ELF, ...) raise :class:`DecodeError`;
 2. a byte-order mark decides;
-3. NUL bytes in alternating positions mean UTF-16; many NUL bytes otherwise mean binary;
+3. NUL bytes in every 4-byte unit's high positions mean UTF-32, in alternating positions
+   UTF-16; many NUL bytes otherwise mean binary;
 4. valid UTF-8 is UTF-8 (no scoring: long non-ASCII text that is valid UTF-8 by accident
-   does not occur in practice);
+   does not occur in practice), except ASCII with ``~{...~}`` runs that read as Chinese in HZ;
 5. otherwise every candidate (GB18030, Big5, UTF-16 without NUL bytes, UTF-8 with a few bad
    bytes) decodes a sample of at most the first 64 KB (a candidate with more than ~1% bytes it
    cannot decode is out: only real decoding errors count, not U+FFFD characters the text
@@ -280,6 +283,41 @@ def _utf16_guess(sample: bytes, complete: bool, force: bool = False) -> str | No
     return best if best_q >= UTF16_MIN_QUALITY else None
 
 
+def _utf32_guess(data: bytes, sample: bytes) -> str | None:
+    """``utf-32-le``/``utf-32-be`` when every code unit has the two high (or, in BE, the first
+    two) bytes of a BMP-or-plane-1/2 character and the decoding reads as text."""
+    if len(data) % 4 or len(sample) < 8:
+        return None
+    sample = sample[: len(sample) & ~3]
+    for enc, zero, small in (("utf-32-le", 3, 2), ("utf-32-be", 0, 1)):
+        if sample[zero::4].count(0) * 4 != len(sample) or max(sample[small::4]) > 0x02:
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _text_quality(text[: SCORE_CHARS * 4]) >= UTF16_MIN_QUALITY:
+            return enc
+    return None
+
+
+_HZ_SHIFT = re.compile(rb"~\{[\x21-\x7e]{2,}?~\}")
+
+
+def _looks_hz(data: bytes) -> bool:
+    """HZ (RFC 1843: GB2312 in 7-bit ASCII between ``~{`` and ``~}``) when the input is ASCII,
+    has shifted runs, and the HZ reading is plainly Chinese (ordinary ASCII text with a stray
+    ``~{`` does not decode, or decodes to rare characters)."""
+    if not data.isascii() or b"~{" not in data or not _HZ_SHIFT.search(data):
+        return False
+    try:
+        text = data.decode("hz")
+    except UnicodeDecodeError:
+        return False
+    score, han = chinese_score(text)
+    return han >= 4 and score >= CLEAR_SCORE
+
+
 _PLAIN_ASCII = re.compile(r"[\t\n\r\f\x20-\x7e]+")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s")
@@ -386,9 +424,12 @@ def decode(data: bytes) -> Decoded:
     sample = data[:SAMPLE_BYTES]
     complete = len(sample) == len(data)
 
-    # 3. NUL bytes: UTF-16 without a BOM, or binary
+    # 3. NUL bytes: UTF-32 or UTF-16 without a BOM, or binary
     nuls = sample.count(0)
     if nuls:
+        enc = _utf32_guess(data, sample)
+        if enc:
+            return Decoded(data.decode(enc), enc)
         enc = _utf16_guess(sample, complete)
         got = _strict_or_lossy(data, enc) if enc else None
         if got is not None:
@@ -412,6 +453,8 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError as exc:
         first_error = exc
     else:
+        if _looks_hz(data):
+            return Decoded(data.decode("hz"), "hz")
         hint = mojibake_hint(text)
         return Decoded(text, "utf-8", [_HINT_MESSAGE[hint]] if hint else [])
 

@@ -244,6 +244,34 @@ def test_utf16_without_bom_or_nul_bytes(enc):
     assert d.encoding == enc and d.text == text
 
 
+@pytest.mark.parametrize("enc", ["utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("text", [SENTENCE * 3, "Plain English text.\nSecond line.\n" * 5, "\U00020000" + SENTENCE])
+def test_utf32_without_bom(enc, text):
+    d = decode(text.encode(enc))
+    assert d.encoding == enc and d.text == text
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+def test_utf16_that_fits_four_byte_units_is_still_utf16(enc):
+    text = "ab\n" * 40 + SENTENCE   # ASCII in UTF-16 has a NUL in every other byte, not two in four
+    d = decode(text.encode(enc))
+    assert d.encoding == enc and d.text == text
+
+
+def test_hz_is_read_as_gb2312():
+    text = "在全市安全生产工作会议上的讲话\n同志们:\n今天我们召开会议,总结去年工作,部署今年任务。\n"
+    data = text.encode("hz")
+    assert data.isascii() and b"~{" in data
+    d = decode(data)
+    assert d.encoding == "hz" and d.text == text
+
+
+@pytest.mark.parametrize("data", [b"config: ~{a~} and ~{bb~}\n", b"~{ not closed", b"x ~{!!~} y\n" * 3,
+                                  "编码 ~{ 在 UTF-8 里~}".encode("utf-8")])
+def test_ascii_with_tildes_is_not_hz(data):
+    assert decode(data).encoding == "utf-8"
+
+
 @pytest.mark.parametrize("bom,enc", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
 def test_utf16_with_bom(bom, enc):
     data = bom + SENTENCE.encode(enc)
