@@ -305,12 +305,21 @@ def run_data_rules(text: str, rules: list[Rule], metadata: dict, raw: str | None
 
 
 def _claim_zone(rule: Rule, lines: list[Line], claimed: dict[int, str]) -> None:
+    """From the ``anchor`` line to the end of the page (or from its start). With
+    ``options.stop`` (a pattern), an ``after`` zone ends before the first line matching it:
+    a speech's salutation after a comment section is the next speech, not a comment. With
+    ``options.from_share``, only an anchor in the page's last part counts (a comment count
+    in a page's header is not its comment section)."""
+    stop = _field_pattern(rule.options["stop"]) if rule.options.get("stop") else None
+    first = int(len(lines) * rule.options.get("from_share", 0))   # anchors above this are not it
     for i, line in enumerate(lines):
-        if i in claimed:
+        if i in claimed or i < first:
             continue
         if _line_matches_plain(rule.anchor, line, rule.max_len):
             rng = range(i, len(lines)) if rule.direction == "after" else range(0, i + 1)
             for j in rng:
+                if stop is not None and j > i and stop.search(lines[j].text.strip()):
+                    break
                 claimed.setdefault(j, rule.id)
             return
 
@@ -321,15 +330,30 @@ def _line_matches_plain(pattern, line: Line, max_len: int | None) -> bool:
 
 
 def _claim_block(rule: Rule, lines: list[Line], claimed: dict[int, str]) -> None:
+    """From a ``start`` line through the first ``end`` line within ``max_lines``. With
+    ``options.inner_max_len``, a longer line (or one ending a sentence) before the end is body
+    text: the block is abandoned there, or with ``options.open_end`` ends before it."""
+    inner_max = rule.options.get("inner_max_len")
+    open_end = rule.options.get("open_end", False)
     i = 0
     while i < len(lines):
         if i not in claimed and _line_matches_plain(rule.start, lines[i], rule.max_len):
+            last = None
             for j in range(i, min(len(lines), i + rule.max_lines)):
-                if (j > i or rule.options.get("same_line_end", True)) and rule.end.search(lines[j].text.strip()):
-                    for k in range(i, j + 1):
-                        claimed.setdefault(k, rule.id)
-                    i = j
+                text = lines[j].text.strip()
+                if (j > i or rule.options.get("same_line_end", True)) and rule.end.search(text):
+                    last = j
                     break
+                if j > i and inner_max and text and (len(text) > inner_max or text[-1] in "。!?!?"):
+                    if open_end:
+                        last = j - 1
+                        while last > i and not lines[last].text.strip():
+                            last -= 1
+                    break
+            if last is not None:
+                for k in range(i, last + 1):
+                    claimed.setdefault(k, rule.id)
+                i = last
         i += 1
 
 

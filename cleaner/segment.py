@@ -17,7 +17,7 @@ from .context import SpeechDraft
 from .engine import split_lines
 from .fixers import fixer
 from .provenance import Proposal
-from .text import ITEM_START as ENUMERATOR, SPEAKER, ends_sentence, fold
+from .text import ITEM_START as ENUMERATOR, SPEAKER, UNIT_NAME_GLUED, ends_sentence, fold
 
 V1 = regex.VERSION1
 NUM = "一二三四五六七八九十百零〇两"
@@ -75,6 +75,14 @@ ANCHOR_LINES = 25       # how far below a first "paragraph" a speech's own heade
 ANCHOR_PROSE = 250      # ... as long as what lies between is not the body itself
 
 
+def _prose(line: str) -> bool:
+    """A paragraph of running text: several sentences (a site's lines hold one at most)."""
+    return len(SENTENCE_ENDS.findall(line)) >= 2
+
+
+SENTENCE_ENDS = regex.compile(r"[。!?!?]")
+
+
 def wrapped_title(upper: str, lower: str) -> bool:
     """Two header lines that are one title wrapped in two: 在全局开展“两评一树”活动 / 动员会议上的讲话.
     The upper opens a 在…上的讲话 title and the lower closes it, or the lower cannot stand alone."""
@@ -101,6 +109,13 @@ BULLET_ENTRY = regex.compile(
     rf"[{NUM}]{{1,3}}\s*[、.．]|\d{{1,2}}\s*[、.．](?!\d))\s*(?P<title>\S.{{1,60}})$", V1)
 STRONG_TITLE = regex.compile(r"(?:讲话|讲话稿|讲话材料|讲话提纲|发言|发言稿|致辞|致词|讲稿|演讲稿|演讲|主持词)(?:[((][^))]{1,20}[))])?$", V1)
 SEPARATOR = regex.compile(r"^(?P<c>[-—–=*＊~～_#·•.。+])(?:\s*(?P=c)){2,}$", V1)
+
+
+# a report's genre title standing alone over its body, maybe enumerated: an entry of a compilation
+# without markers (speeches have salutations and closings: segmentation finds those by them)
+TITLE_LINE = regex.compile(
+    rf"^(?P<num>[{NUM}]{{1,3}}\s*[、.．]\s*)?(?P<title>[^。!?;,,::\s]{{3,40}}?"
+    r"(?:工作总结|个人总结|年终总结|活动总结|述职报告|述职述廉报告|心得体会|学习体会|工作报告))$", V1)
 
 
 def clean_title(title: str) -> str:
@@ -147,12 +162,19 @@ def speaker_name(s: str, raw: str, near_body: bool = True) -> str | None:
     lo, hi = _unbracket(s)
     t = s[lo:hi].strip()
     lo += len(s[lo:hi]) - len(s[lo:hi].lstrip())
-    m = SPEAKER.match(t)
+    m = SPEAKER.match(t) or (UNIT_NAME_GLUED.match(t) if len(t) <= 20 else None)
     if not m or NAME_STOP.search(t) or is_speech_title(t) or not near_body:
         return None
-    if not (m.group("role") or len(t) <= 4 or t.endswith("同志") or lo > 0):
+    if m.re is UNIT_NAME_GLUED:
+        return raw[lo + m.start("name"):lo + m.end("name")]
+    if not (m.group("role") or m.group("unit") or len(t) <= 4 or t.endswith("同志") or lo > 0):
         return None
-    return raw[lo + m.start("name"):lo + m.end("name")]
+    return _name(raw[lo + m.start("name"):lo + m.end("name")])
+
+
+def _name(raw_name: str) -> str:
+    """A name as printed, without the spaces that pad a two-character name (张　明 -> 张明)."""
+    return "".join(raw_name.split()) if len(raw_name) <= 5 else raw_name
 
 
 def date_and_speaker(s: str, raw: str, near_body: bool = True) -> tuple[str | None, str | None] | None:
@@ -205,8 +227,13 @@ def entry_title(line: str, raw: str | None = None) -> str | None:
     for pat in ENTRY_MARKERS:
         m = pat.match(line)
         if m:
+            if len(m.group("title")) > 60 or MARKER_PROSE.search(m.group("title")):
+                return None   # 第一篇《为人民服务》,是毛泽东同志…的讲演。: a sentence of the body
             return (raw if raw is not None else line)[m.start("title"):m.end("title")].strip()
     return None
+
+
+MARKER_PROSE = regex.compile(r"[。!?!?]|[,,;;].*[,,;;。]", V1)
 
 
 def is_salutation(line: str) -> bool:
@@ -277,16 +304,49 @@ class Segmenter:
         if compiled or len(marks) >= 2:
             # rows of dashes or stars between entries (only where the page is a compilation)
             marks = sorted(marks + [(i, "") for i, s in enumerate(self.texts) if SEPARATOR.match(s)])
+        by_titles = False
+        if not marks:
+            counted = compiled or any(BARE_COUNT.search(t.rstrip()) for t in [self.page_title, *head] if len(t) <= 40)
+            marks = self._title_line_entries(counted)
+            by_titles = bool(marks)
         if len(marks) < 2 and not (marks and compiled):
             return [(0, len(self.texts), None)]
         self.marker_lines = {i for i, _ in marks}
         out = []
-        if marks[0][0] > 0:
+        if by_titles and self._preamble_only(marks[0][0]):
+            for k in range(marks[0][0]):   # a poster's or an editor's words before the first title
+                if self.texts[k]:
+                    self._drop(k, "header.junk")
+        elif marks[0][0] > 0:
             out.append((0, marks[0][0], None))
         for k, (i, t) in enumerate(marks):
             end = marks[k + 1][0] if k + 1 < len(marks) else len(self.texts)
             out.append((i, end, t))
         return out
+
+    def _preamble_only(self, end: int) -> bool:
+        """Lines above the first entry that are no speech: no salutation, little text."""
+        texts = [t for t in self.texts[:end] if t]
+        return not any(is_salutation(t) or SALUTATION_AFTER_PREFIX.match(t) for t in texts) \
+            and sum(map(len, texts)) < ANCHOR_PROSE
+
+    def _title_line_entries(self, counted: bool) -> list[tuple[int, str]]:
+        """Entries a page introduces by their titles alone (2021年财务部工作总结 / 2021年办公室工作总结,
+        each over its body): two or more genre titles, each between the end of a text and the start
+        of a body. Enumerated ones (一、社区网格员个人工作总结) only on a page whose title counts its
+        pieces (社区工作总结3篇): elsewhere 一、2022年工作总结 is a report's own section."""
+        found = []
+        for i, s in enumerate(self.texts):
+            m = TITLE_LINE.match(s)
+            if not m or (m.group("num") and not counted):
+                continue
+            prev = next((self.texts[k] for k in range(i - 1, -1, -1) if self.texts[k]), None)
+            nxt = next((self.texts[k] for k in range(i + 1, len(self.texts)) if self.texts[k]), None)
+            if nxt is None or not is_body_start(nxt) or (prev is not None and found and not ends_sentence(prev)):
+                continue
+            found.append((i, self.raws[i][m.start("title"):m.end("title")].strip()))
+        nums = [bool(TITLE_LINE.match(self.texts[i]).group("num")) for i, _ in found]
+        return found if len(found) >= 2 and len(set(nums)) == 1 else []
 
     def _bullet_entry(self, i: int) -> str | None:
         """The title after a bullet or an enumerator (◆, ★, NO.1, (一), 一、) that opens an entry:
@@ -454,7 +514,7 @@ class Segmenter:
             sm = SPEAKER.match(prefix)
             if sm:
                 raw_prefix = self.raws[d.body_first][m.start("prefix"):m.end("prefix")].strip()
-                h.speaker = h.speaker or raw_prefix[sm.start("name"):sm.end("name")]
+                h.speaker = h.speaker or _name(raw_prefix[sm.start("name"):sm.end("name")])
                 line = self.lines[d.body_first]
                 lead = len(line.text) - len(line.text.lstrip())
                 d.salutation_prefix = m.start("sal") + lead
@@ -489,9 +549,9 @@ class Segmenter:
         chrome-shaped line on, so a closing (谢谢大家!) or a colophon (the issuing office, the
         date it was printed) before it stays, and short last lines with no chrome shape stay."""
         k = d.body_last
-        while k > d.body_first and (len(self.texts[k]) < TAIL_SHORT or TAIL_CHROME.search(self.texts[k])
-                                    or _han_share(self.texts[k]) < 0.3):   # Processed in 0.04 second(s)
-            k -= 1
+        while k > d.body_first and (len(self.texts[k]) < TAIL_SHORT or _han_share(self.texts[k]) < 0.3
+                                    or (TAIL_CHROME.search(self.texts[k]) and not _prose(self.texts[k]))):
+            k -= 1   # (the share: Processed in 0.04 second(s); prose stops it: 从项目备案到用地审批…)
         cut = next((j for j in range(k + 1, d.body_last + 1) if TAIL_CHROME.search(self.texts[j])), None)
         if k == d.body_first and TAIL_CHROME.search(self.texts[k]):
             cut = k     # nothing but the site's: 网友评论:(只显示最新10条…) under a related title

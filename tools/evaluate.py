@@ -66,13 +66,16 @@ def _undo_cp1252(text: str) -> bytes:
 def decode_with_manifest(data: bytes, info: dict) -> str:
     """Decode one generated page as its generator wrote it (tools/make_variants.py, the
     fixtures/holdout generators): ``encoding`` a codec name (or "codec, notes"), ``double_encoded``
-    true (Latin-1) or "cp1252", or a ``mojibake`` note naming windows-1252."""
+    true (Latin-1), "cp1252" or "gbk" (lossy), or a ``mojibake`` note naming windows-1252."""
     double = info.get("double_encoded")
     notes = str(info.get("mojibake", "")) + " ".join(map(str, info.get("damage", [])))
     if not double and ("windows-1252" in notes or ("whole page double-encoded" in notes and "cp1252" in notes)):
         double = "cp1252"
     if double == "cp1252":
         text = _undo_cp1252(data.decode("utf-8")).decode("utf-8")
+    elif double in ("gbk", "gb18030"):   # lossy: the bytes the GBK reading dropped stay lost
+        mojibake = data.decode("utf-8").replace("\ufffd", "")
+        text = mojibake.encode("gb18030").decode("utf-8", errors="replace")
     elif double:
         text = data.decode("utf-8").encode("latin-1").decode("utf-8")
     else:

@@ -23,6 +23,9 @@ CHUNK = regex.compile(r"^(\d{1,3})、")
 # "n / m" printed where a page ends or begins, run into the text line
 FRACTION_AT_END = regex.compile(r"(?<=\S)[ \t\u3000]*(?<![\d./])(\d{1,3})\s*/\s*(\d{1,3})$", regex.VERSION1)
 FRACTION_AT_START = regex.compile(r"^(\d{1,3})\s*/\s*(\d{1,3})(?![\d./])[ \t\u3000]*(?=\S)", regex.VERSION1)
+# a page marker a scrape left between spaces inside a line (…引发的 1/3 邻里纠纷…)
+FRACTION_INLINE = regex.compile(
+    r"(?<=\S)[ \t\u3000]++(?<![\d./])(\d{1,3})\s*/\s*(\d{1,3})(?![\d./])[ \t\u3000]++(?=\S)", regex.VERSION1)
 
 
 def _content_lines(text: str):
@@ -82,9 +85,10 @@ def stray_page_numbers(text: str, ctx, rule) -> list[Proposal]:
 
 @fixer("fraction-page-markers")
 def fraction_page_markers(text: str, ctx, rule) -> list[Proposal]:
-    """``n / m`` page markers run into the first or last line of a page go, when the page shows
-    at least two of them counting up to the same total (a fraction in a sentence does not), or
-    one opens a line, followed by a space, after a line the page break cut mid-sentence.
+    """``n / m`` page markers run into the first or last line of a page, or left between spaces
+    inside a line, go, when the page shows at least two of them counting up to the same total
+    (a fraction in a sentence does not), or one opens a line, followed by a space, after a line
+    the page break cut mid-sentence.
 
     ``…取得了明显 2 / 8\n成效…`` + ``…教育 4 / 8\n和廉洁…`` -> ``…取得了明显\n成效…`` + ``…教育\n和廉洁…``
     """
@@ -100,8 +104,12 @@ def fraction_page_markers(text: str, ctx, rule) -> list[Proposal]:
                          and not ends_sentence(lines[k - 1].text))
                 found.setdefault(m.group(2), []).append(
                     (line.start + m.start(), line.start + m.end(), int(m.group(1)), alone))
+        for m in FRACTION_INLINE.finditer(body):
+            if 0 < int(m.group(1)) <= int(m.group(2)):
+                found.setdefault(m.group(2), []).append((line.start + m.start(), line.start + m.end(), int(m.group(1)), False))
     out = []
     for total, hits in found.items():
+        hits = sorted(set(hits))
         if (len(hits) >= 2 and len({n for _, _, n, _ in hits}) == len(hits)) or (len(hits) == 1 and hits[0][3]):
             out.extend(Proposal(a, b, "", rule.id) for a, b, _, _ in hits)
     return sorted(out, key=lambda p: p.start)
@@ -150,7 +158,8 @@ def running_headers(text: str, ctx, rule) -> list[Proposal]:
     """A short line repeated on every page (the document title as a running header) goes.
 
     A repeated line is known for a running header when one of its copies interrupts a
-    sentence; then every copy after the first goes. A copy of the page title between two
+    sentence; then every copy after the first goes (the first too when it cuts a paragraph;
+    over a speaker line or a salutation it is the title over the body). A copy of the page title between two
     paragraphs goes too.
     """
     lines = _content_lines(text)
@@ -174,6 +183,11 @@ def running_headers(text: str, ctx, rule) -> list[Proposal]:
             prev = lines[k - 1].text.strip() if k else ""
             nxt = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
             later = k != ks[0]
-            if interrupts(k) or (later and (header or (key == title and len(prev) >= 40 and len(nxt) >= 40))):
+            # the first copy stays when a header line follows it (a speaker, a salutation): it is
+            # the title over the body, not a header cutting a paragraph
+            heads = bool(nxt) and (len(nxt) <= 20 and not ends_sentence(nxt) and "。" not in nxt
+                                   or nxt.endswith((":", ":")) and len(nxt) <= 40)
+            cuts = interrupts(k) and (later or not heads)
+            if cuts or (later and (header or (key == title and len(prev) >= 40 and len(nxt) >= 40))):
                 out.append(Proposal(lines[k].start, min(lines[k].stop, len(text)), "", rule.id))
     return sorted(out, key=lambda p: p.start)
