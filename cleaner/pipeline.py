@@ -124,7 +124,7 @@ def _result(source: str, text: str, page: Page, ctx: Context, counts: Counter) -
         speeches.append(Speech(
             index=i, title=d.title, speaker=d.speaker, date=d.date,
             text=cleaned[d.start:d.end],
-            span=(page.source_offset(d.start), page.source_offset(d.end)),
+            span=(page.source_offset(d.start), page.source_end(d.end)),
             clean_span=(d.start, d.end), duplicate_of=d.duplicate_of))
     conversion = (f"{ctx.facts['converted']} by {ctx.facts['converter']}"
                   if ctx.facts.get("converted") else None)

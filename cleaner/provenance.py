@@ -238,6 +238,19 @@ class Page:
         return [Edit(p.rule, p.src_start, p.src_end, src[p.src_start:p.src_end], p.text, p.note)
                 for p in self._pieces if p.rule is not None]
 
+    def source_end(self, pos: int) -> int:
+        """The source position just after the character before current-text position ``pos``:
+        where a span of the current text ending at ``pos`` ends in the source, whatever was
+        deleted right after it (the end of an edited piece when that character is new text)."""
+        if pos <= 0 or not self._pieces:
+            return self.source_offset(pos)
+        starts, ends = self._piece_bounds()
+        k = bisect_right(ends, pos - 1)   # the piece holding the character at pos - 1
+        if k == len(self._pieces):
+            return len(self.source)
+        p = self._pieces[k]
+        return p.src_start + (pos - starts[k]) if p.rule is None else p.src_end
+
     def source_offset(self, pos: int) -> int:
         """The source position of current-text position ``pos`` (start of an edited range)."""
         starts, ends = self._piece_bounds()

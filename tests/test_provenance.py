@@ -73,3 +73,21 @@ def test_later_deletion_keeps_earlier_deletions_attributed():
     page.apply([Proposal(1, 2, "", "layout.rule")])          # the newline before it
     rules = {(e.old, e.rule) for e in page.edits()}
     assert ("chrome\n", "chrome.rule") in rules and ("\n", "layout.rule") in rules
+
+
+def test_span_ends_where_the_speech_ends_not_after_chrome_deleted_behind_it():
+    from cleaner import clean_text
+    from cleaner.provenance import Page, Proposal
+    page = Page("abcdef")
+    page.apply([Proposal(3, 4, "", "r1")])
+    page.apply([Proposal(3, 5, "", "r2")])            # "abc" is left; d, e, f deleted by two rules
+    assert page.text == "abc" and page.source_end(3) == 3
+    page = Page("abcdef")
+    page.apply([Proposal(1, 3, "X", "r1")])           # aXdef: a span ending after X ends at c's end
+    assert page.source_end(2) == 3 and page.source_end(1) == 1
+    body = "同志们:\n今天我们召开全区安全生产工作会议,主要任务是总结去年的工作。\n谢谢大家!"
+    text = body + "\n\n相关文章推荐\n在全区防汛工作会议上的讲话\n\n网友评论\n\n发表评论\n"
+    result = clean_text(text)
+    (speech,) = result.speeches
+    a, b = speech.span
+    assert text[a:b] == body

@@ -185,8 +185,9 @@ def running_headers(text: str, ctx, rule) -> list[Proposal]:
             later = k != ks[0]
             # the first copy stays when a header line follows it (a speaker, a salutation): it is
             # the title over the body, not a header cutting a paragraph
-            heads = bool(nxt) and (len(nxt) <= 20 and not ends_sentence(nxt) and "。" not in nxt
-                                   or nxt.endswith((":", ":")) and len(nxt) <= 40)
+            heads = bool(nxt) and nxt not in repeated and (
+                len(nxt) <= 20 and not ends_sentence(nxt) and "。" not in nxt
+                or nxt.endswith((":", ":")) and len(nxt) <= 40)
             cuts = interrupts(k) and (later or not heads)
             if cuts or (later and (header or (key == title and len(prev) >= 40 and len(nxt) >= 40))):
                 out.append(Proposal(lines[k].start, min(lines[k].stop, len(text)), "", rule.id))
