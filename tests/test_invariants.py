@@ -41,11 +41,16 @@ def _id(p: Path) -> str:
     return str(p.relative_to(FIXTURES))
 
 
-# page -> reason: pages one of whose speeches changes when cleaned again (strict xfail). None
-# today; fixed: BUG-6 (v08, v37: a page number after a sentence end survived, and in v37 the
+# page -> reason: pages one of whose speeches changes when cleaned again (strict xfail): two
+# pages of the newest blind set (open work); fixed earlier: BUG-6 (v08, v37: a page number after a sentence end survived, and in v37 the
 # preview-chunk logic then took the item number 2、) and BUG-7 (mojibake_gbk, mojibake_gb18030:
 # para.join-lines joined on the second pass lines ending in a lost character, U+FFFD).
-KNOWN_NOT_IDEMPOTENT: dict[str, str] = {}
+KNOWN_NOT_IDEMPOTENT: dict[str, str] = {
+    "holdout/blind4/009_pdf_twocol.txt": "two-column PDF text: a paragraph cut by a column break and a page "
+    "footer is rejoined only on the second pass (blind4 is open work)",
+    "holdout/blind4/010_fanwen_compilation.txt": "a pagination row and a 'title (2)' line glued to a "
+    "主持词 line are recognised only on the second pass (blind4 is open work)",
+}
 
 
 @lru_cache(maxsize=1)
