@@ -30,7 +30,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -124,12 +124,13 @@ class RuleSet:
                 + [r for r in self.rules if r.stage == stage and r.scope == "generic" and r.kind != "part"])
         return found
 
+    @cached_property
+    def _site_stages(self) -> frozenset[str]:
+        return frozenset(r.stage for r in self.rules if r.scope != "generic")
+
     def site_matters(self, stage: str) -> bool:
         """Whether any site family has rules of its own in ``stage``."""
-        key = ("site_matters", stage)
-        if key not in self._by_stage:
-            self._by_stage[key] = any(r.stage == stage and r.scope != "generic" for r in self.rules)
-        return self._by_stage[key]
+        return stage in self._site_stages
 
 
 def _compile(pattern: str | None, where: str):

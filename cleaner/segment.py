@@ -75,12 +75,12 @@ ANCHOR_LINES = 25       # how far below a first "paragraph" a speech's own heade
 ANCHOR_PROSE = 250      # ... as long as what lies between is not the body itself
 
 
+SENTENCE_ENDS = regex.compile(r"[。!?!?]")
+
+
 def _prose(line: str) -> bool:
     """A paragraph of running text: several sentences (a site's lines hold one at most)."""
     return len(SENTENCE_ENDS.findall(line)) >= 2
-
-
-SENTENCE_ENDS = regex.compile(r"[。!?!?]")
 
 
 def wrapped_title(upper: str, lower: str) -> bool:
@@ -344,9 +344,10 @@ class Segmenter:
             nxt = next((self.texts[k] for k in range(i + 1, len(self.texts)) if self.texts[k]), None)
             if nxt is None or not is_body_start(nxt) or (prev is not None and found and not ends_sentence(prev)):
                 continue
-            found.append((i, self.raws[i][m.start("title"):m.end("title")].strip()))
-        nums = [bool(TITLE_LINE.match(self.texts[i]).group("num")) for i, _ in found]
-        return found if len(found) >= 2 and len(set(nums)) == 1 else []
+            found.append((i, self.raws[i][m.start("title"):m.end("title")].strip(), bool(m.group("num"))))
+        if len(found) < 2 or len({numbered for *_, numbered in found}) > 1:
+            return []   # enumerated and bare titles mixed: a report's sections, not its entries
+        return [(i, title) for i, title, _ in found]
 
     def _bullet_entry(self, i: int) -> str | None:
         """The title after a bullet or an enumerator (◆, ★, NO.1, (一), 一、) that opens an entry:

@@ -188,3 +188,38 @@ def test_a_short_speech_without_salutation_is_not_taken_for_chrome_above_the_nex
     got = _meta(page)
     assert [t for t, *_ in got] == ["在学校动员大会上的讲话", "在全区创卫工作会议上的讲话"]
     assert got[0][3] == BODY
+
+
+# -- blind3 findings: unit + name speakers, report compilations by titles, prose after 第一篇 -----
+
+def test_speaker_lines_with_a_unit_or_a_padded_name_give_the_name_alone():
+    from cleaner.segment import speaker_name
+    for line, name in [("市发改委　陈晓雯", "陈晓雯"), ("市发改委陈晓雯", "陈晓雯"), ("五(2)班 李欣怡", "李欣怡"),
+                       ("县住房和城乡建设局副局长　张　明", "张明"), ("高三(5)班班主任 林雅文", "林雅文")]:
+        assert speaker_name(line, line) == name, line
+    for line in ["县教育局工作总结", "区委办公室", "市发改委召开会议"]:
+        assert speaker_name(line, line) is None, line
+
+
+def test_a_body_sentence_opening_with_di_yi_pian_is_not_an_entry_marker():
+    from cleaner.segment import entry_title
+    assert entry_title("第一篇:在全县经济工作会议上的讲话") == "在全县经济工作会议上的讲话"
+    assert entry_title("第一篇《为人民服务》,是毛泽东同志1944年在张思德追悼会上的讲演。") is None
+
+
+def _reports(titles):
+    paras = ["全年共完成各项任务12项,群众满意率达到95%以上,各项工作取得了明显成效,得到了上级的充分肯定。",
+             "一年来,我们坚持问题导向,建立健全工作台账,推动各项制度落地见效,队伍的精神面貌焕然一新。",
+             "今年以来,我们围绕年度目标,狠抓项目建设和服务保障,全年收入同比增长14.2%,超额完成了任务。"]
+    return "\n\n".join(t + "\n" + paras[k % 3] + "\n" + paras[(k + 1) % 3] for k, t in enumerate(titles))
+
+
+def test_reports_introduced_by_their_titles_alone_are_separate_entries():
+    text = "公司部门工作总结\n\n" + _reports(["2021年财务部工作总结", "2021年办公室工作总结", "2021年销售部工作总结"])
+    result = clean_text(text)
+    assert [s.title for s in result.speeches] == ["2021年财务部工作总结", "2021年办公室工作总结", "2021年销售部工作总结"]
+
+
+def test_a_reports_enumerated_sections_named_like_reports_do_not_split_it():
+    text = "2022年度个人述职报告\n各位领导:\n" + _reports(["一、2022年工作总结", "二、2023年个人总结"])
+    assert len(clean_text(text).speeches) == 1
